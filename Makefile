@@ -1,0 +1,64 @@
+# Regularization in Neural Networks: build, test and package the course.
+#   make book     install into .venv (once) and build the site into _build/html
+#   make test     everything CI runs: lint, unit tests, doctests, notebooks, student
+#                 notebooks, the book build and checks of the built site
+#   make student  student notebooks (solutions stripped) in _build/student
+#   make sync     rewrite every notebook's Colab install cell from _config.yml
+#   make strip    remove outputs from the committed notebooks
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+# Seed for the nbval run; the book build uses the default seed, so every test run
+# checks each lesson's claims for two different base seeds.
+TEST_SEED ?= 1
+
+.PHONY: install book test student sync strip lint unit notebooks site clean
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	$(PY) -m pip install --quiet -e ".[instructor]" -c constraints.txt
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3"
+	touch $@
+
+book: $(STAMP)
+	LESSONS_LIB_WIDGETS=static $(VENV)/bin/jupyter-book build . --all -W -n --keep-going
+	$(PY) tools/timing_report.py _build/timing.json
+
+student: $(STAMP)
+	$(PY) tools/make_student.py --out _build/student
+
+sync: $(STAMP)
+	$(PY) tools/sync_notebooks.py
+
+strip: $(STAMP)
+	$(PY) tools/sync_notebooks.py --strip-only
+
+lint: $(STAMP)
+	$(PY) -m ruff check lessons_lib tests tools book
+	$(PY) -m ruff format --check lessons_lib tests tools
+	$(PY) -m ruff format --check --line-length 88 book
+	$(PY) tools/sync_notebooks.py --check
+
+unit: $(STAMP)
+	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not student"
+
+notebooks: $(STAMP)
+	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
+
+site: $(STAMP)
+	$(PY) -m pytest -q tests -m site
+
+test: $(STAMP)
+	$(MAKE) lint
+	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax \
+		-m "not site" tests lessons_lib book
+	$(MAKE) book
+	$(MAKE) site
+
+clean:
+	rm -rf _build

@@ -1,0 +1,106 @@
+"""Argument checks shared by every module.
+
+Each helper raises ``TypeError`` for a value of the wrong kind and ``ValueError`` for a
+value out of range. The message names the argument, the value received and what is
+allowed, so a learner can fix the call without reading the source.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from numbers import Integral, Real
+from typing import Any
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def check_real(
+    name: str,
+    value: Any,
+    *,
+    low: float = -math.inf,
+    high: float = math.inf,
+    low_inclusive: bool = True,
+    high_inclusive: bool = True,
+) -> float:
+    """Return ``value`` as a float if it is a finite real number inside the interval.
+
+    Example:
+        >>> check_real("lam", 0.5, low=0.0)
+        0.5
+        >>> check_real("lam", -1.0, low=0.0)
+        Traceback (most recent call last):
+        ...
+        ValueError: lam must be in [0.0, inf), got -1.0
+    """
+    if not _is_real(value):
+        raise TypeError(
+            f"{name} must be a real number, got {value!r} of type {type(value).__name__}"
+        )
+    value = float(value)
+    left = "[" if low_inclusive and math.isfinite(low) else "("
+    right = "]" if high_inclusive and math.isfinite(high) else ")"
+    interval = f"{left}{low}, {high}{right}"
+    if not math.isfinite(value):
+        raise ValueError(f"{name} must be in {interval} and finite, got {value}")
+    too_low = value < low or (not low_inclusive and value == low)
+    too_high = value > high or (not high_inclusive and value == high)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be in {interval}, got {value}")
+    return value
+
+
+def check_non_negative(name: str, value: Any) -> float:
+    """Return ``value`` as a float if it is a real number ``>= 0`` (e.g. a penalty λ)."""
+    return check_real(name, value, low=0.0)
+
+
+def check_probability(name: str, value: Any) -> float:
+    """Return ``value`` if it lies in ``[0, 1)``, the range of a drop or flip probability."""
+    return check_real(name, value, low=0.0, high=1.0, high_inclusive=False)
+
+
+def check_int(name: str, value: Any, *, low: int | None = None, high: int | None = None) -> int:
+    """Return ``value`` if it is an integer (not a bool) inside ``[low, high]``.
+
+    Example:
+        >>> check_int("n_samples", 3, low=1)
+        3
+        >>> check_int("n_samples", 2.5, low=1)
+        Traceback (most recent call last):
+        ...
+        TypeError: n_samples must be an integer, got 2.5 of type float
+    """
+    if not _is_int(value):
+        raise TypeError(f"{name} must be an integer, got {value!r} of type {type(value).__name__}")
+    value = int(value)
+    if (low is not None and value < low) or (high is not None and value > high):
+        lo = "-inf" if low is None else low
+        hi = "inf" if high is None else high
+        raise ValueError(f"{name} must be in [{lo}, {hi}], got {value}")
+    return value
+
+
+def check_choice(name: str, value: Any, allowed: Iterable[str]) -> str:
+    """Return ``value`` if it is one of ``allowed``.
+
+    Example:
+        >>> check_choice("activation", "tanh", ["relu", "tanh"])
+        'tanh'
+        >>> check_choice("activation", "swish", ["relu", "tanh"])
+        Traceback (most recent call last):
+        ...
+        ValueError: activation must be one of 'relu', 'tanh'; got 'swish'
+    """
+    allowed = list(allowed)
+    if value not in allowed:
+        options = ", ".join(repr(a) for a in allowed)
+        raise ValueError(f"{name} must be one of {options}; got {value!r}")
+    return value

@@ -1,0 +1,72 @@
+"""The :class:`Feedback` object every check returns, and helpers to build one."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+NOT_STARTED = "not attempted yet"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Result of checking one exercise answer.
+
+    It is truthy when the answer passed, so ``assert check_x(f)`` works in tests,
+    and it displays as a coloured box in Jupyter and as one line in a terminal.
+
+    Attributes:
+        exercise: short name of the exercise.
+        passed: whether the answer is correct.
+        message: what was checked, or what is wrong and how to fix it.
+    """
+
+    exercise: str
+    passed: bool
+    message: str
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __repr__(self) -> str:
+        mark = "✔ correct" if self.passed else "✘ not yet"
+        return f"[{self.exercise}] {mark}: {self.message}"
+
+    def _repr_html_(self) -> str:
+        colour, bg, mark = (
+            ("#00563f", "#e6f4ee", "✔ Correct")
+            if self.passed
+            else ("#7a2e00", "#fdf0e6", "✘ Not yet")
+        )
+        return (
+            f'<div class="lessons-feedback" role="status" style="border-left:4px solid {colour};'
+            f'background:{bg};color:{colour};padding:0.4em 0.8em;margin:0.2em 0">'
+            f"<strong>{mark}</strong> ({html.escape(self.exercise)}): "
+            f"{html.escape(self.message)}</div>"
+        )
+
+
+def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any, Feedback | None]:
+    """Call the learner's ``fn(*args)``; turn any exception into friendly feedback.
+
+    Returns:
+        ``(result, None)`` on success, ``(None, feedback)`` if ``fn`` is not callable
+        or raised.
+    """
+    if not callable(fn):
+        return None, Feedback(
+            exercise,
+            False,
+            f"expected a function, got {type(fn).__name__}: pass the function itself "
+            "(without calling it).",
+        )
+    try:
+        return fn(*args), None
+    except NotImplementedError:
+        return None, Feedback(
+            exercise, False, f"{NOT_STARTED}: replace `raise NotImplementedError()` with your code."
+        )
+    except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
+        return None, Feedback(exercise, False, f"your function raised {type(err).__name__}: {err}")

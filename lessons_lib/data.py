@@ -1,0 +1,290 @@
+"""Small data sets that ship with the code: nothing is downloaded.
+
+Taught in chapter 1 and used by every later chapter. Generators take an explicit
+``seed`` and return ``torch`` tensors: inputs as ``float32`` of shape ``(n, d)``,
+class labels as ``int64`` of shape ``(n,)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from sklearn.datasets import load_digits, make_circles, make_moons
+
+from ._validate import check_choice, check_int, check_probability, check_real
+
+DATASETS = ("moons", "circles", "digits")
+MAX_SKLEARN_SEED = 2**32 - 1  # scikit-learn's random_state must fit in 32 bits
+
+
+@dataclass(frozen=True)
+class Split:
+    """Train, validation and test parts of one data set.
+
+    Attributes:
+        X_train, y_train: the data the model is fitted to.
+        X_val, y_val: held out, used to choose hyperparameters and stopping points.
+        X_test, y_test: held out until the very end, used once to report performance.
+    """
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+
+    def sizes(self) -> tuple[int, int, int]:
+        """Return ``(n_train, n_val, n_test)``."""
+        return len(self.y_train), len(self.y_val), len(self.y_test)
+
+
+def _to_tensors(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y, dtype=torch.int64)
+
+
+def two_moons(
+    n_samples: int, noise: float = 0.2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Two interleaving half circles in 2-D, a balanced binary problem.
+
+    Args:
+        n_samples: number of points (split evenly between the classes).
+        noise: standard deviation of Gaussian noise added to the points. Default: 0.2.
+        seed: seed of the draw. Default: 0.
+
+    Returns:
+        ``(X, y)`` with ``X`` of shape ``(n_samples, 2)`` and ``y`` in ``{0, 1}``.
+
+    Example:
+        >>> X, y = two_moons(10, seed=1)
+        >>> tuple(X.shape), int(y.sum())
+        ((10, 2), 5)
+    """
+    n_samples = check_int("n_samples", n_samples, low=2)
+    noise = check_real("noise", noise, low=0.0)
+    seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
+    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    return _to_tensors(X, y)
+
+
+def circles(
+    n_samples: int, noise: float = 0.1, factor: float = 0.5, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """A small circle inside a large one in 2-D, a balanced binary problem.
+
+    Args:
+        n_samples: number of points (split evenly between the classes).
+        noise: standard deviation of Gaussian noise. Default: 0.1.
+        factor: radius of the inner circle relative to the outer one, in ``(0, 1)``.
+            Default: 0.5.
+        seed: seed of the draw. Default: 0.
+
+    Example:
+        >>> X, y = circles(8, seed=0)
+        >>> tuple(X.shape), int(y.sum())
+        ((8, 2), 4)
+    """
+    n_samples = check_int("n_samples", n_samples, low=2)
+    noise = check_real("noise", noise, low=0.0)
+    factor = check_real(
+        "factor", factor, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
+    )
+    seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
+    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
+    return _to_tensors(X, y)
+
+
+def digits() -> tuple[torch.Tensor, torch.Tensor]:
+    """scikit-learn's bundled 8×8 handwritten digits (1,797 images, 10 classes).
+
+    Pixels are scaled from ``[0, 16]`` to ``[0, 1]``. The data ship inside scikit-learn,
+    so this works offline.
+
+    Returns:
+        ``(X, y)`` with ``X`` of shape ``(1797, 64)`` (reshape to ``(-1, 8, 8)`` for
+        images) and ``y`` in ``{0, …, 9}``.
+
+    Example:
+        >>> X, y = digits()
+        >>> tuple(X.shape), int(y.max()), float(X.max())
+        ((1797, 64), 9, 1.0)
+    """
+    bunch = load_digits()
+    return _to_tensors(bunch.data / 16.0, bunch.target)
+
+
+def load(name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0):
+    """Load a data set by name: ``"moons"``, ``"circles"`` or ``"digits"``.
+
+    ``n_samples``, ``noise`` and ``seed`` apply to the generated sets; ``"digits"``
+    ignores them and returns the full bundled set.
+
+    Raises:
+        ValueError: for an unknown name, listing the known ones.
+
+    Example:
+        >>> load("spirals")
+        Traceback (most recent call last):
+        ...
+        ValueError: name must be one of 'moons', 'circles', 'digits'; got 'spirals'
+    """
+    name = check_choice("name", name, DATASETS)
+    if name == "moons":
+        return two_moons(n_samples, noise=noise, seed=seed)
+    if name == "circles":
+        return circles(n_samples, noise=noise, seed=seed)
+    return digits()
+
+
+def flip_labels(
+    y: torch.Tensor, fraction: float, seed: int = 0, num_classes: int | None = None
+) -> torch.Tensor:
+    """Return a copy of ``y`` where exactly ``round(fraction * n)`` labels are wrong.
+
+    Each chosen label is replaced by a different class drawn uniformly, so the
+    corrupted fraction is exact rather than only expected.
+
+    Args:
+        y: integer class labels of shape ``(n,)``.
+        fraction: share of labels to corrupt, in ``[0, 1)``.
+        seed: seed of the draw. Default: 0.
+        num_classes: number of classes. Default: ``y.max() + 1``.
+
+    Example:
+        >>> y = torch.zeros(10, dtype=torch.int64)
+        >>> int((flip_labels(y, 0.3, num_classes=2) != y).sum())
+        3
+    """
+    if not isinstance(y, torch.Tensor) or y.dim() != 1 or y.is_floating_point():
+        raise TypeError(
+            f"y must be a 1-D integer tensor of labels, got {type(y).__name__}"
+            + (
+                f" of shape {tuple(y.shape)} and dtype {y.dtype}"
+                if isinstance(y, torch.Tensor)
+                else ""
+            )
+        )
+    fraction = check_probability("fraction", fraction)
+    seed = check_int("seed", seed, low=0)
+    k = int(y.max()) + 1 if num_classes is None else check_int("num_classes", num_classes, low=2)
+    if k < 2:
+        raise ValueError(f"num_classes must be at least 2, got {k}")
+    gen = torch.Generator().manual_seed(seed)
+    n_flip = round(fraction * len(y))
+    idx = torch.randperm(len(y), generator=gen)[:n_flip]
+    shift = torch.randint(1, k, (n_flip,), generator=gen)
+    y_new = y.clone()
+    y_new[idx] = (y[idx] + shift) % k
+    return y_new
+
+
+def random_labels(n: int, num_classes: int, seed: int = 0) -> torch.Tensor:
+    """Labels drawn uniformly at random: nothing about them can be learned.
+
+    Used in chapter 1 to show that a network can memorize noise (Zhang et al., 2017).
+
+    Example:
+        >>> random_labels(5, 3, seed=0).shape
+        torch.Size([5])
+    """
+    n = check_int("n", n, low=1)
+    num_classes = check_int("num_classes", num_classes, low=2)
+    seed = check_int("seed", seed, low=0)
+    return torch.randint(0, num_classes, (n,), generator=torch.Generator().manual_seed(seed))
+
+
+def train_val_test_split(
+    X: torch.Tensor,
+    y: torch.Tensor,
+    val_fraction: float = 0.2,
+    test_fraction: float = 0.2,
+    seed: int = 0,
+    stratify: bool = True,
+) -> Split:
+    """Split ``(X, y)`` into train, validation and test parts, deterministically.
+
+    With ``stratify=True`` each class is split in the same proportions, so small
+    splits keep the class balance of the whole set.
+
+    Args:
+        X: inputs of shape ``(n, ...)``.
+        y: labels or targets of shape ``(n,)``.
+        val_fraction: share of the data for validation, in ``[0, 1)``. Default: 0.2.
+        test_fraction: share for the test set, in ``[0, 1)``. Default: 0.2.
+        seed: seed of the shuffle. Default: 0.
+        stratify: keep class proportions (needs integer labels). Default: ``True``.
+
+    Raises:
+        ValueError: if the lengths differ or the fractions leave no training data.
+
+    Example:
+        >>> X, y = two_moons(100, seed=0)
+        >>> train_val_test_split(X, y, 0.2, 0.3, seed=0).sizes()
+        (50, 20, 30)
+    """
+    if not isinstance(X, torch.Tensor) or not isinstance(y, torch.Tensor):
+        raise TypeError(
+            f"X and y must be torch tensors, got {type(X).__name__} and {type(y).__name__}"
+        )
+    if len(X) != len(y):
+        raise ValueError(f"X and y must have the same length, got {len(X)} and {len(y)}")
+    val_fraction = check_probability("val_fraction", val_fraction)
+    test_fraction = check_probability("test_fraction", test_fraction)
+    if val_fraction + test_fraction >= 1.0:
+        raise ValueError(
+            "val_fraction + test_fraction must be < 1 so that training data remain, "
+            f"got {val_fraction} + {test_fraction}"
+        )
+    seed = check_int("seed", seed, low=0)
+    n = len(y)
+    gen = torch.Generator().manual_seed(seed)
+    if stratify and not y.is_floating_point():
+        groups = [torch.nonzero(y == c).flatten() for c in torch.unique(y)]
+    else:
+        groups = [torch.arange(n)]
+    parts: list[list[torch.Tensor]] = [[], [], []]
+    for idx in groups:
+        idx = idx[torch.randperm(len(idx), generator=gen)]
+        n_val = round(val_fraction * len(idx))
+        n_test = round(test_fraction * len(idx))
+        parts[1].append(idx[:n_val])
+        parts[2].append(idx[n_val : n_val + n_test])
+        parts[0].append(idx[n_val + n_test :])
+    tr, va, te = (torch.cat(p)[torch.randperm(len(torch.cat(p)), generator=gen)] for p in parts)
+    if len(tr) == 0:
+        raise ValueError(f"the split leaves no training data for n={n}")
+    return Split(X[tr], y[tr], X[va], y[va], X[te], y[te])
+
+
+def noisy_sine(n_samples: int, noise: float = 0.3, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Points ``x`` uniform on ``[0, 1]`` and ``y = sin(2πx) + ε``, ``ε ~ N(0, noise²)``.
+
+    The regression problem of chapter 1's polynomial sweep and bias-variance study.
+    The noiseless function is :func:`sine_target`.
+
+    Returns:
+        ``(x, y)``, NumPy arrays of shape ``(n_samples,)`` in float64.
+
+    Example:
+        >>> x, y = noisy_sine(4, seed=0)
+        >>> x.shape, y.shape
+        ((4,), (4,))
+    """
+    n_samples = check_int("n_samples", n_samples, low=1)
+    noise = check_real("noise", noise, low=0.0)
+    seed = check_int("seed", seed, low=0)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(0.0, 1.0, n_samples)
+    return x, sine_target(x) + noise * rng.standard_normal(n_samples)
+
+
+def sine_target(x: np.ndarray) -> np.ndarray:
+    """The noiseless target ``sin(2πx)`` behind :func:`noisy_sine`."""
+    return np.sin(2 * np.pi * np.asarray(x, dtype=float))
+
+
+TargetFn = Callable[[np.ndarray], np.ndarray]

@@ -1,0 +1,304 @@
+"""A small, explicit training loop that returns its history.
+
+Taught in chapter 1 and used by every later chapter. Training returns data (a
+:class:`History`); plotting it is the job of :mod:`lessons_lib.plotting`.
+
+Three tasks are supported, inferred from the targets unless given:
+
+* ``"binary"``: integer labels in ``{0, 1}`` and one output logit (``BCEWithLogitsLoss``);
+* ``"multiclass"``: integer labels and one logit per class (``CrossEntropyLoss``);
+* ``"regression"``: float targets (``MSELoss``); accuracy is recorded as ``nan``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from ._validate import check_choice, check_int, check_real
+
+TASKS = ("binary", "multiclass", "regression")
+Penalty = Callable[[nn.Module], torch.Tensor]
+
+
+@dataclass
+class History:
+    """Per-epoch record of a training run (epoch ``k`` is at index ``k - 1``).
+
+    Losses are the data loss without any penalty term, measured after the epoch's
+    updates with the model in eval mode on the whole split.
+
+    Attributes:
+        train_loss, val_loss: loss on the training and validation split.
+        train_acc, val_acc: accuracy (``nan`` for regression).
+        stopped_epoch: the epoch at which a callback stopped training, else ``None``.
+        notes: free-form values callbacks may record (e.g. the best epoch).
+    """
+
+    train_loss: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    val_acc: list[float] = field(default_factory=list)
+    stopped_epoch: int | None = None
+    notes: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.train_loss)
+
+    @property
+    def epochs(self) -> list[int]:
+        """Epoch numbers ``1, …, len(history)``."""
+        return list(range(1, len(self) + 1))
+
+    def final(self) -> dict[str, float]:
+        """Metrics of the last epoch, e.g. ``{"train_loss": …, "val_acc": …}``."""
+        if not len(self):
+            raise ValueError("history is empty: no epoch was recorded")
+        out = {"train_loss": self.train_loss[-1], "train_acc": self.train_acc[-1]}
+        if self.val_loss:
+            out |= {"val_loss": self.val_loss[-1], "val_acc": self.val_acc[-1]}
+        return out
+
+    def gap(self) -> float:
+        """Final train accuracy minus final validation accuracy (the generalization gap)."""
+        if not self.val_acc:
+            raise ValueError("history has no validation metrics: pass X_val and y_val to train()")
+        return self.train_acc[-1] - self.val_acc[-1]
+
+    def table(self, every: int = 1) -> str:
+        """A plain-text table of every ``every``-th epoch (and the last one)."""
+        every = check_int("every", every, low=1)
+        has_val = bool(self.val_loss)
+        head = f"{'epoch':>5}  {'train loss':>10}  {'train acc':>9}"
+        head += f"  {'val loss':>9}  {'val acc':>8}" if has_val else ""
+        rows = [head]
+        for k in self.epochs:
+            if k % every and k != len(self):
+                continue
+            i = k - 1
+            row = f"{k:>5}  {self.train_loss[i]:>10.4f}  {self.train_acc[i]:>9.3f}"
+            if has_val:
+                row += f"  {self.val_loss[i]:>9.4f}  {self.val_acc[i]:>8.3f}"
+            rows.append(row)
+        return "\n".join(rows)
+
+
+class Callback:
+    """Hooks into :func:`train`. Subclass and override what you need.
+
+    ``on_epoch_end`` returns ``True`` to stop training after that epoch.
+    """
+
+    def on_train_begin(self, model: nn.Module, history: History) -> None:
+        """Called once before the first epoch."""
+
+    def on_epoch_end(self, epoch: int, model: nn.Module, history: History) -> bool | None:
+        """Called after each epoch's metrics are recorded; return ``True`` to stop."""
+        return None
+
+    def on_train_end(self, model: nn.Module, history: History) -> None:
+        """Called once after the last epoch (also after an early stop)."""
+
+
+def infer_task(model_output_size: int, y: torch.Tensor) -> str:
+    """Guess the task from the targets' dtype and the model's output size."""
+    if y.is_floating_point():
+        return "regression"
+    return "binary" if model_output_size == 1 else "multiclass"
+
+
+def default_loss(task: str) -> nn.Module:
+    """The loss that matches ``task``: BCE-with-logits, cross-entropy or MSE."""
+    check_choice("task", task, TASKS)
+    return {
+        "binary": nn.BCEWithLogitsLoss,
+        "multiclass": nn.CrossEntropyLoss,
+        "regression": nn.MSELoss,
+    }[task]()
+
+
+def _prepare(output: torch.Tensor, y: torch.Tensor, task: str) -> tuple[torch.Tensor, torch.Tensor]:
+    if task == "binary":
+        return output.reshape(-1), y.to(output.dtype)
+    if task == "regression":
+        return output.reshape(y.shape), y
+    return output, y
+
+
+def accuracy(output: torch.Tensor, y: torch.Tensor, task: str) -> float:
+    """Share of correct predictions; ``nan`` for regression.
+
+    Example:
+        >>> accuracy(torch.tensor([[2.0], [-1.0]]), torch.tensor([1, 1]), "binary")
+        0.5
+    """
+    if task == "regression":
+        return math.nan
+    pred = (output.reshape(-1) > 0).long() if task == "binary" else output.argmax(dim=1)
+    return (pred == y).double().mean().item()
+
+
+@torch.no_grad()
+def evaluate(
+    model: nn.Module,
+    X: torch.Tensor,
+    y: torch.Tensor,
+    loss_fn: nn.Module | None = None,
+    task: str | None = None,
+) -> tuple[float, float]:
+    """Return ``(loss, accuracy)`` of ``model`` on ``(X, y)`` in eval mode.
+
+    The model's train/eval mode is restored afterwards.
+    """
+    was_training = model.training
+    model.eval()
+    output = model(X)
+    task = task or infer_task(output.shape[-1] if output.dim() > 1 else 1, y)
+    loss_fn = loss_fn or default_loss(task)
+    out, target = _prepare(output, y, task)
+    loss = loss_fn(out, target).item()
+    model.train(was_training)
+    return loss, accuracy(output, y, task)
+
+
+def train(
+    model: nn.Module,
+    X_train: torch.Tensor,
+    y_train: torch.Tensor,
+    X_val: torch.Tensor | None = None,
+    y_val: torch.Tensor | None = None,
+    *,
+    num_epochs: int = 100,
+    lr: float = 0.01,
+    optimizer: torch.optim.Optimizer | None = None,
+    loss_fn: nn.Module | None = None,
+    batch_size: int | None = None,
+    penalty: Penalty | None = None,
+    callbacks: Sequence[Callback] = (),
+    task: str | None = None,
+    seed: int = 0,
+) -> History:
+    """Train ``model`` and record losses and accuracies after every epoch.
+
+    One epoch is one pass over the training data: a single full-batch step when
+    ``batch_size`` is ``None``, else shuffled mini-batches. Each step minimizes
+
+    .. math:: \\text{loss}(\\text{model}(X_B), y_B) + \\text{penalty}(\\text{model}),
+
+    so an explicit regularizer (chapter 3) is a function of the model passed as
+    ``penalty``. The history records the data loss only, so runs with different
+    penalties stay comparable.
+
+    Args:
+        model: the network; it is left in eval mode at the end.
+        X_train, y_train: training data.
+        X_val, y_val: validation data (optional, both or neither).
+        num_epochs: maximum number of epochs. Default: 100.
+        lr: learning rate of the default optimizer, Adam. Default: 0.01.
+        optimizer: an optimizer over ``model``'s parameters; overrides ``lr``.
+        loss_fn: the data loss. Default: chosen from the task.
+        batch_size: mini-batch size, or ``None`` for full-batch training.
+        penalty: a function ``model -> scalar tensor`` added to the loss at every step.
+        callbacks: :class:`Callback` objects; any may stop training early.
+        task: ``"binary"``, ``"multiclass"`` or ``"regression"``. Default: inferred.
+        seed: seed of the mini-batch shuffling. Default: 0.
+
+    Returns:
+        The :class:`History` of the run.
+
+    Example:
+        >>> from lessons_lib.data import two_moons
+        >>> from lessons_lib.models import mlp
+        >>> X, y = two_moons(64, seed=0)
+        >>> history = train(mlp(2, [16], 1, seed=0), X, y, num_epochs=50)
+        >>> len(history), history.train_acc[-1] > 0.8
+        (50, True)
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    for name, t in (("X_train", X_train), ("y_train", y_train)):
+        if not isinstance(t, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if len(X_train) != len(y_train):
+        raise ValueError(
+            f"X_train and y_train must have the same length, got {len(X_train)} and {len(y_train)}"
+        )
+    if (X_val is None) != (y_val is None):
+        raise ValueError("pass both X_val and y_val, or neither")
+    if X_val is not None and len(X_val) != len(y_val):
+        raise ValueError(
+            f"X_val and y_val must have the same length, got {len(X_val)} and {len(y_val)}"
+        )
+    num_epochs = check_int("num_epochs", num_epochs, low=1)
+    if batch_size is not None:
+        batch_size = check_int("batch_size", batch_size, low=1)
+    seed = check_int("seed", seed, low=0)
+    if optimizer is None:
+        lr = check_real("lr", lr, low=0.0, low_inclusive=False)
+        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    if task is None:
+        with torch.no_grad():
+            was_training = model.training
+            model.eval()
+            out_size = model(X_train[:2]).shape[-1]
+            model.train(was_training)
+        task = infer_task(out_size, y_train)
+    check_choice("task", task, TASKS)
+    loss_fn = loss_fn or default_loss(task)
+
+    history = History()
+    gen = torch.Generator().manual_seed(seed)
+    n = len(y_train)
+    for cb in callbacks:
+        cb.on_train_begin(model, history)
+    for epoch in range(1, num_epochs + 1):
+        model.train()
+        if batch_size is None or batch_size >= n:
+            batches = [slice(None)]
+        else:
+            perm = torch.randperm(n, generator=gen)
+            batches = [perm[i : i + batch_size] for i in range(0, n, batch_size)]
+        for idx in batches:
+            optimizer.zero_grad()
+            out, target = _prepare(model(X_train[idx]), y_train[idx], task)
+            loss = loss_fn(out, target)
+            if penalty is not None:
+                loss = loss + penalty(model)
+            loss.backward()
+            optimizer.step()
+        tl, ta = evaluate(model, X_train, y_train, loss_fn, task)
+        history.train_loss.append(tl)
+        history.train_acc.append(ta)
+        if X_val is not None:
+            vl, va = evaluate(model, X_val, y_val, loss_fn, task)
+            history.val_loss.append(vl)
+            history.val_acc.append(va)
+        stop = False
+        for cb in callbacks:
+            stop = bool(cb.on_epoch_end(epoch, model, history)) or stop
+        if stop:
+            history.stopped_epoch = epoch
+            break
+    model.eval()
+    for cb in callbacks:
+        cb.on_train_end(model, history)
+    return history
+
+
+@torch.no_grad()
+def predict(model: nn.Module, X: torch.Tensor, task: str = "binary") -> torch.Tensor:
+    """Class predictions (or regression outputs) of ``model`` in eval mode."""
+    check_choice("task", task, TASKS)
+    was_training = model.training
+    model.eval()
+    output = model(X)
+    model.train(was_training)
+    if task == "binary":
+        return (output.reshape(-1) > 0).long()
+    if task == "multiclass":
+        return output.argmax(dim=1)
+    return output

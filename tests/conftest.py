@@ -1,0 +1,40 @@
+"""Shared fixtures for the unit tests of ``lessons_lib``.
+
+Figures are drawn with the non-interactive Agg backend, every test runs inside its own
+``rc_context`` (so a test that restyles matplotlib cannot leak into the next one) and
+every figure is closed afterwards. Hypothesis keeps no example database and writes its
+cache of source constants to the system's temporary directory, so running the tests
+leaves nothing in the work tree.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+from hypothesis import settings  # noqa: E402
+from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lessons_lib-hypothesis")
+
+# The tests use tiny tensors: extra intra-op threads only add synchronisation cost (on a
+# two-core machine they make training loops ten times slower).
+torch.set_num_threads(1)
+
+settings.register_profile("lessons", max_examples=30, deadline=None, database=None)
+settings.load_profile("lessons")
+
+
+@pytest.fixture(autouse=True)
+def _isolate_matplotlib():
+    """Restore rcParams and close every figure after each test."""
+    with matplotlib.rc_context():
+        yield
+    plt.close("all")

@@ -1,0 +1,208 @@
+"""Tests of lessons_lib.stats: summaries over seeds and the bias-variance decomposition."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from scipy import stats as scipy_stats
+
+from lessons_lib.stats import _T95, BiasVariance, Summary, bias_variance, summarize
+
+finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
+
+# --- summarize -------------------------------------------------------------------------------
+
+
+def test_summarize_five_values_uses_t_with_four_degrees_of_freedom():
+    values = [0.81, 0.84, 0.79, 0.88, 0.83]
+    s = summarize(values)
+    mean = sum(values) / 5
+    std = math.sqrt(sum((v - mean) ** 2 for v in values) / 4)
+    assert s.n == 5
+    assert s.mean == pytest.approx(mean, rel=1e-12)
+    assert s.std == pytest.approx(std, rel=1e-12)
+    assert s.ci95 == pytest.approx(2.776 * std / math.sqrt(5), rel=1e-12)
+    assert s.min == 0.79
+    assert s.max == 0.88
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(finite, min_size=2, max_size=40))
+def test_summarize_matches_the_textbook_formulas(values):
+    s = summarize(values)
+    n = len(values)
+    mean = math.fsum(values) / n
+    std = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
+    t = _T95[min(n - 1, 30) - 1]
+    assert s.n == n
+    assert s.mean == pytest.approx(mean, rel=1e-9, abs=1e-9)
+    assert s.std == pytest.approx(std, rel=1e-7, abs=1e-9)
+    assert s.ci95 == pytest.approx(t * s.std / math.sqrt(n), rel=1e-12, abs=1e-12)
+    assert s.min == min(values)
+    assert s.max == max(values)
+    assert s.min <= s.mean + 1e-9
+    assert s.mean <= s.max + 1e-9
+
+
+def test_t_table_equals_student_t_quantiles():
+    expected = [round(float(scipy_stats.t.ppf(0.975, df)), 3) for df in range(1, 31)]
+    assert _T95 == expected
+
+
+def test_ci95_for_two_values_uses_the_one_degree_of_freedom_quantile():
+    s = summarize([1.0, 3.0])
+    assert s.std == pytest.approx(math.sqrt(2))
+    assert s.ci95 == pytest.approx(12.706 * math.sqrt(2) / math.sqrt(2))
+
+
+def test_a_single_value_has_zero_spread_and_no_interval():
+    s = summarize([0.7])
+    assert (s.mean, s.std, s.n, s.min, s.max) == (0.7, 0.0, 1, 0.7, 0.7)
+    assert math.isnan(s.ci95)
+
+
+def test_identical_values_have_zero_spread():
+    s = summarize([2.0] * 6)
+    assert s.std == 0.0
+    assert s.ci95 == 0.0
+
+
+def test_summarize_accepts_any_iterable_of_numbers():
+    assert summarize(x / 10 for x in (8, 9, 10)).mean == pytest.approx(0.9)
+    assert summarize(np.array([1, 2, 3])).std == pytest.approx(1.0)
+    assert summarize((np.float32(1.0), 3)).mean == 2.0
+
+
+def test_summary_fields_are_python_floats():
+    s = summarize(np.array([1.0, 2.0, 4.0]))
+    for value in (s.mean, s.std, s.ci95, s.min, s.max):
+        assert type(value) is float
+    assert type(s.n) is int
+
+
+@pytest.mark.parametrize(
+    ("values", "match"),
+    [
+        ([], r"values must be a non-empty 1-D sequence, got shape \(0,\)"),
+        ([[1.0, 2.0], [3.0, 4.0]], r"values must be a non-empty 1-D sequence, got shape \(2, 2\)"),
+        ([1.0, math.nan], r"values must be finite, got \[1\.0, nan\]"),
+        ([math.inf, 1.0], r"values must be finite, got \[inf, 1\.0\]"),
+    ],
+)
+def test_summarize_rejects_empty_nested_or_non_finite_values(values, match):
+    with pytest.raises(ValueError, match=match):
+        summarize(values)
+
+
+# --- Summary formatting ----------------------------------------------------------------------
+
+
+def test_summary_str_and_format():
+    s = Summary(0.5, 0.25, 0.1, 3, 0.2, 0.8)
+    assert str(s) == "0.500 ± 0.250"
+    assert f"{s}" == "0.500 ± 0.250"
+    assert f"{s:.2f}" == "0.50 ± 0.25"
+    assert f"[{s:>14.2f}]" == "[   0.50 ± 0.25]"
+    assert f"[{s:<12.1f}]" == "[0.5 ± 0.2   ]"
+    assert f"[{s:^13.1f}]" == "[  0.5 ± 0.2  ]"
+    assert f"{s:.1%}" == "50.0% ± 25.0%"
+    assert f"[{s:>15}]" == "[  0.500 ± 0.250]"
+
+
+def test_summarize_docstring_example():
+    s = summarize([0.8, 0.9, 1.0])
+    assert (round(s.mean, 3), round(s.std, 3), s.n) == (0.9, 0.1, 3)
+    assert f"{s:.2f}" == "0.90 ± 0.10"
+
+
+@pytest.mark.parametrize("spec", ["g", "e", ".3g", "10.2e", "+.2f"])
+def test_summary_format_accepts_float_presentation_types(spec):
+    s = Summary(0.5, 0.25, 0.1, 3, 0.2, 0.8)
+    text = format(s, spec)
+    mean, std = text.strip().split(" ± ")
+    assert float(mean) == pytest.approx(0.5)
+    assert float(std) == pytest.approx(0.25)
+
+
+def test_summary_is_frozen():
+    s = summarize([1.0, 2.0])
+    with pytest.raises(AttributeError):
+        s.mean = 0.0
+
+
+# --- bias_variance ---------------------------------------------------------------------------
+
+
+shapes = st.tuples(st.integers(1, 8), st.integers(1, 12))
+
+
+@settings(max_examples=50, deadline=None)
+@given(shape=shapes, data=st.data())
+def test_bias2_plus_variance_equals_the_mean_squared_error(shape, data):
+    P = data.draw(arrays(np.float64, shape, elements=finite))
+    f = data.draw(arrays(np.float64, shape[1], elements=finite))
+    bv = bias_variance(P, f)
+    mse = np.mean((P - f) ** 2)
+    assert bv.bias2 >= 0.0
+    assert bv.variance >= 0.0
+    assert bv.bias2 + bv.variance == pytest.approx(mse, rel=1e-9, abs=1e-9)
+    assert bv.total == bv.bias2 + bv.variance
+
+
+@settings(max_examples=50, deadline=None)
+@given(shape=shapes, data=st.data())
+def test_bias_variance_matches_numpy_formulas(shape, data):
+    P = data.draw(arrays(np.float64, shape, elements=finite))
+    f = data.draw(arrays(np.float64, shape[1], elements=finite))
+    bv = bias_variance(P, f)
+    R = shape[0]
+    mean_pred = P.sum(axis=0) / R
+    assert bv.bias2 == pytest.approx(np.mean((mean_pred - f) ** 2), rel=1e-12, abs=1e-12)
+    # ddof=0: the variance of the fits themselves, not an estimate from a sample.
+    expected_var = np.mean(((P - mean_pred) ** 2).sum(axis=0) / R)
+    assert bv.variance == pytest.approx(expected_var, rel=1e-9, abs=1e-9)
+
+
+def test_bias_variance_docstring_example():
+    bv = bias_variance(np.array([[1.0, 2.0], [3.0, 2.0]]), np.array([1.0, 1.0]))
+    assert (bv.bias2, bv.variance) == (1.0, 0.5)
+    assert bv.total == 1.5
+    assert isinstance(bv, BiasVariance)
+
+
+def test_identical_fits_have_no_variance_and_perfect_mean_has_no_bias():
+    f = np.array([0.0, 1.0, -2.0])
+    bv = bias_variance(np.tile(f + 0.5, (4, 1)), f)
+    assert bv.variance == 0.0
+    assert bv.bias2 == pytest.approx(0.25)
+    bv = bias_variance(np.stack([f + 1.0, f - 1.0]), f)
+    assert bv.bias2 == 0.0
+    assert bv.variance == pytest.approx(1.0)
+
+
+def test_bias_variance_returns_python_floats_and_accepts_lists():
+    bv = bias_variance([[1, 2], [3, 2]], [1, 1])
+    assert type(bv.bias2) is float
+    assert type(bv.variance) is float
+
+
+@pytest.mark.parametrize(
+    ("P", "f", "shapes"),
+    [
+        (np.zeros((3, 4)), np.zeros(5), r"\(3, 4\) and \(5,\)"),
+        (np.zeros(4), np.zeros(4), r"\(4,\) and \(4,\)"),
+        (np.zeros((3, 4)), np.zeros((1, 4)), r"\(3, 4\) and \(1, 4\)"),
+    ],
+)
+def test_bias_variance_rejects_mismatched_shapes(P, f, shapes):
+    with pytest.raises(
+        ValueError,
+        match=rf"predictions must have shape \(R, n\) and truth shape \(n,\), "
+        rf"got {shapes}",
+    ):
+        bias_variance(P, f)

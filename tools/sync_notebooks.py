@@ -1,0 +1,134 @@
+"""Keep the committed notebooks clean and in line with ``_config.yml``.
+
+* Strips outputs, execution counts and widget state (notebooks are committed clean;
+  the build executes them).
+* Makes the first code cell of every chapter the Colab install cell, written from the
+  repository URL in ``_config.yml`` (the one place that names the repository).
+
+Usage::
+
+    python tools/sync_notebooks.py            # rewrite book/*.ipynb in place
+    python tools/sync_notebooks.py --check    # exit 1 and list what would change
+    python tools/sync_notebooks.py --strip-only
+
+The tests call :func:`problems` so a stale install cell or a committed output fails CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALL_TAG = "colab-install"
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+def repository_url(root: Path = ROOT) -> str:
+    """The repository URL configured in ``_config.yml`` (without a trailing slash)."""
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+def install_cell_source(url: str) -> str:
+    """Source of the first cell: installs lessons_lib in Colab, does nothing elsewhere."""
+    return (
+        "# Colab has no copy of the course: install its helper package from the repository.\n"
+        "# Elsewhere (Binder, a local checkout) lessons_lib is already installed.\n"
+        "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
+        'if "google.colab" in sys.modules and importlib.util.find_spec("lessons_lib") is None:\n'
+        "    subprocess.run(\n"
+        f'        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "git+{url}"],\n'
+        "        check=True,\n"
+        "    )"
+    )
+
+
+def _install_cell(url: str) -> dict:
+    return {
+        "cell_type": "code",
+        "id": "colab-install",
+        "execution_count": None,
+        "metadata": {"tags": ["remove-cell", INSTALL_TAG]},
+        "outputs": [],
+        "source": install_cell_source(url),
+    }
+
+
+def normalized(nb: dict, url: str, strip_only: bool = False) -> dict:
+    """Return a clean copy of the notebook ``nb`` (a JSON dict)."""
+    nb = copy.deepcopy(nb)
+    nb["nbformat"], nb["nbformat_minor"] = 4, 5
+    for i, cell in enumerate(nb["cells"]):
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+        if "id" not in cell:  # nbformat 4.5 wants ids; keep existing ones stable
+            cell["id"] = hashlib.sha1(f"{i}:{cell['source']}".encode()).hexdigest()[:8]
+        cell.get("metadata", {}).pop("execution", None)
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+            cell["execution_count"] = None
+    nb["metadata"].pop("widgets", None)
+    nb["metadata"].pop("jupytext", None)
+    if strip_only:
+        return nb
+    nb["metadata"]["kernelspec"] = dict(KERNELSPEC)
+    cells = [c for c in nb["cells"] if INSTALL_TAG not in c.get("metadata", {}).get("tags", [])]
+    # The install cell goes right after the title cell, before any other code.
+    first_code = next((i for i, c in enumerate(cells) if c["cell_type"] == "code"), len(cells))
+    cells.insert(first_code, _install_cell(url))
+    nb["cells"] = cells
+    return nb
+
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    """The chapter notebooks under ``book/``."""
+    return sorted(p for p in (root / "book").glob("*.ipynb"))
+
+
+def dump(nb: dict) -> str:
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def problems(root: Path = ROOT) -> list[str]:
+    """Notebooks that are not clean or whose install cell disagrees with ``_config.yml``."""
+    url = repository_url(root)
+    bad = []
+    for path in notebooks(root):
+        text = path.read_text(encoding="utf-8")
+        if dump(normalized(json.loads(text), url)) != text:
+            bad.append(str(path.relative_to(root)))
+    return bad
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report, do not write")
+    parser.add_argument("--strip-only", action="store_true", help="only remove outputs")
+    args = parser.parse_args(argv)
+    if args.check:
+        bad = problems()
+        for name in bad:
+            print(f"{name}: not clean or install cell out of date (run `make sync`)")
+        return 1 if bad else 0
+    url = repository_url()
+    for path in notebooks():
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        new = dump(normalized(nb, url, strip_only=args.strip_only))
+        if new != path.read_text(encoding="utf-8"):
+            path.write_text(new, encoding="utf-8")
+            print(f"updated {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
