@@ -153,10 +153,12 @@ def plot_decision_boundary(
     was_training = getattr(model, "training", None)
     if isinstance(model, nn.Module):
         model.eval()
-    with torch.no_grad():
-        scores = model(grid).reshape(resolution, resolution)
-    if isinstance(model, nn.Module) and was_training:
-        model.train()
+    try:
+        with torch.no_grad():
+            scores = model(grid).reshape(resolution, resolution)
+    finally:
+        if isinstance(model, nn.Module) and was_training:
+            model.train()
     cmap = ListedColormap([PALETTE[0], PALETTE[1]])
     ax.contourf(xx, yy, (scores > 0).float(), levels=[-0.5, 0.5, 1.5], cmap=cmap, alpha=0.25)
     ax.contour(xx, yy, scores, levels=[0.0], colors="k", linewidths=1)

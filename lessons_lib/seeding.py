@@ -34,7 +34,7 @@ def base_seed() -> int:
     raw = os.environ.get(SEED_ENV_VAR, "").strip()
     if not raw:
         return DEFAULT_SEED
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise ValueError(f"{SEED_ENV_VAR} must be a non-negative integer, got {raw!r}")
     return int(raw)
 

@@ -11,40 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
-# Two-sided 95 % quantiles of Student's t for n - 1 = 1 … 30 degrees of freedom.
-_T95 = [
-    12.706,
-    4.303,
-    3.182,
-    2.776,
-    2.571,
-    2.447,
-    2.365,
-    2.306,
-    2.262,
-    2.228,
-    2.201,
-    2.179,
-    2.160,
-    2.145,
-    2.131,
-    2.120,
-    2.110,
-    2.101,
-    2.093,
-    2.086,
-    2.080,
-    2.074,
-    2.069,
-    2.064,
-    2.060,
-    2.056,
-    2.052,
-    2.048,
-    2.045,
-    2.042,
-]
+from scipy.stats import t as student_t
 
 
 @dataclass(frozen=True)
@@ -105,7 +72,7 @@ def summarize(values: Sequence[float]) -> Summary:
         raise ValueError(f"values must be finite, got {arr.tolist()}")
     n = arr.size
     std = float(arr.std(ddof=1)) if n > 1 else 0.0
-    t = _T95[min(n - 2, len(_T95) - 1)] if n > 1 else math.nan
+    t = float(student_t.ppf(0.975, n - 1)) if n > 1 else math.nan
     ci = t * std / math.sqrt(n) if n > 1 else math.nan
     return Summary(float(arr.mean()), std, ci, n, float(arr.min()), float(arr.max()))
 

@@ -136,6 +136,7 @@ def accuracy(output: torch.Tensor, y: torch.Tensor, task: str) -> float:
         >>> accuracy(torch.tensor([[2.0], [-1.0]]), torch.tensor([1, 1]), "binary")
         0.5
     """
+    check_choice("task", task, TASKS)
     if task == "regression":
         return math.nan
     pred = (output.reshape(-1) > 0).long() if task == "binary" else output.argmax(dim=1)
@@ -154,15 +155,18 @@ def evaluate(
 
     The model's train/eval mode is restored afterwards.
     """
+    if task is not None:
+        check_choice("task", task, TASKS)
     was_training = model.training
     model.eval()
-    output = model(X)
+    try:
+        output = model(X)
+    finally:
+        model.train(was_training)
     task = task or infer_task(output.shape[-1] if output.dim() > 1 else 1, y)
     loss_fn = loss_fn or default_loss(task)
     out, target = _prepare(output, y, task)
-    loss = loss_fn(out, target).item()
-    model.train(was_training)
-    return loss, accuracy(output, y, task)
+    return loss_fn(out, target).item(), accuracy(output, y, task)
 
 
 def train(
@@ -244,7 +248,8 @@ def train(
         with torch.no_grad():
             was_training = model.training
             model.eval()
-            out_size = model(X_train[:2]).shape[-1]
+            probe = model(X_train[:2])
+            out_size = probe.shape[-1] if probe.dim() > 1 else 1
             model.train(was_training)
         task = infer_task(out_size, y_train)
     check_choice("task", task, TASKS)
@@ -295,8 +300,10 @@ def predict(model: nn.Module, X: torch.Tensor, task: str = "binary") -> torch.Te
     check_choice("task", task, TASKS)
     was_training = model.training
     model.eval()
-    output = model(X)
-    model.train(was_training)
+    try:
+        output = model(X)
+    finally:
+        model.train(was_training)
     if task == "binary":
         return (output.reshape(-1) > 0).long()
     if task == "multiclass":

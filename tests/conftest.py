@@ -9,10 +9,18 @@ leaves nothing in the work tree.
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
-import matplotlib
+# pytest-xdist runs two workers, and nbval and the student tests start a Jupyter kernel in
+# each: with the default of one OpenMP thread per core, the kernels' spinning threads
+# oversubscribe a two-core machine and a 3-second cell takes two minutes. Kernels inherit
+# this environment, so set it before any of them start.
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("MKL_NUM_THREADS", "1")
+
+import matplotlib  # noqa: E402
 
 matplotlib.use("Agg")
 

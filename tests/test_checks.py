@@ -104,7 +104,7 @@ def test_polynomial_check_rejects_a_missing_constant_column():
     fb = check_polynomial_features(lambda x, d: polynomial_features(x, d)[:, 1:])
     assert not fb
     assert "x**0" in fb.message
-    assert "(4, 4)" in fb.message
+    assert "(5, 4)" in fb.message
 
 
 def test_polynomial_check_rejects_decreasing_column_order():
@@ -145,7 +145,7 @@ def test_polynomial_check_rejects_answers_wrong_for_one_degree_only():
 def test_polynomial_check_reports_a_wrong_shape():
     fb = check_polynomial_features(lambda x, d: np.zeros(3))
     assert not fb
-    assert "the shape should be (4, 4), got (3,)" in fb.message
+    assert "the shape should be (5, 4), got (3,)" in fb.message
 
 
 def test_polynomial_check_reports_not_attempted_without_raising():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sync_notebooks
 from course_repo import (
     BOOK,
     EXERCISE_LABEL,
@@ -18,8 +19,6 @@ from course_repo import (
     tags,
     toc_files,
 )
-
-import sync_notebooks
 
 NOTEBOOKS = chapter_notebooks()
 IDS = [p.stem for p in NOTEBOOKS]
@@ -132,13 +131,21 @@ def test_chapter_skeleton(path):
     assert all(p >= 0 for p in positions), dict(zip(marks, positions, strict=True))
     assert positions == sorted(positions)
     code = [source(c) for c in load(path)["cells"] if c["cell_type"] == "code"]
-    setup = next(s for s in code if "import" in s and sync_notebooks.INSTALL_TAG not in s
-                 and "google.colab" not in s)
+    setup = next(
+        s
+        for s in code
+        if "import" in s and sync_notebooks.INSTALL_TAG not in s and "google.colab" not in s
+    )
     assert "seed_everything()" in setup and "use_course_style()" in setup
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_claims_are_asserted_in_hidden_cells(path):
-    hidden = [c for c in load(path)["cells"] if "remove-cell" in tags(c)
-              and "nbgrader" not in c["metadata"] and sync_notebooks.INSTALL_TAG not in tags(c)]
+    hidden = [
+        c
+        for c in load(path)["cells"]
+        if "remove-cell" in tags(c)
+        and "nbgrader" not in c["metadata"]
+        and sync_notebooks.INSTALL_TAG not in tags(c)
+    ]
     assert len(hidden) >= 3 and all("assert" in source(c) for c in hidden)

@@ -101,8 +101,14 @@ def test_chapter_one_has_the_regularizer_map():
     html, _ = page("book/01_why_regularize")
     diagram = re.search(r'<pre\s+class="mermaid">(.*?)</pre>', html, re.S)
     assert diagram, "the Mermaid map of regularizer families is missing"
-    for family in ("Weight-based", "Architecture-based", "Data-based", "Training control",
-                   "Noise-based", "Bayesian"):
+    for family in (
+        "Weight-based",
+        "Architecture-based",
+        "Data-based",
+        "Training control",
+        "Noise-based",
+        "Bayesian",
+    ):
         assert family in diagram.group(1)
 
 
@@ -114,8 +120,12 @@ def test_bibliography_lists_every_cited_work():
         for key, title in re.findall(r"@\w+\{(\w+),.*?title\s*=\s*\{(.*?)\},\n", bib, re.S)
     }
     sources = [p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.*")]
-    cited = {k for s in sources for group in re.findall(r"\{cite:?\w*\}`([^`]+)`", s)
-             for k in group.split(",")}
+    cited = {
+        k
+        for s in sources
+        for group in re.findall(r"\{cite:?\w*\}`([^`]+)`", s)
+        for k in group.split(",")
+    }
     assert cited, "no citations found"
     html, _ = page("book/bibliography")
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats as scipy_stats
 
-from lessons_lib.stats import _T95, BiasVariance, Summary, bias_variance, summarize
+from lessons_lib.stats import BiasVariance, Summary, bias_variance, summarize
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
@@ -26,7 +26,7 @@ def test_summarize_five_values_uses_t_with_four_degrees_of_freedom():
     assert s.n == 5
     assert s.mean == pytest.approx(mean, rel=1e-12)
     assert s.std == pytest.approx(std, rel=1e-12)
-    assert s.ci95 == pytest.approx(2.776 * std / math.sqrt(5), rel=1e-12)
+    assert s.ci95 == pytest.approx(2.776 * std / math.sqrt(5), rel=1e-3)
     assert s.min == 0.79
     assert s.max == 0.88
 
@@ -38,7 +38,7 @@ def test_summarize_matches_the_textbook_formulas(values):
     n = len(values)
     mean = math.fsum(values) / n
     std = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
-    t = _T95[min(n - 1, 30) - 1]
+    t = scipy_stats.t.ppf(0.975, n - 1)
     assert s.n == n
     assert s.mean == pytest.approx(mean, rel=1e-9, abs=1e-9)
     assert s.std == pytest.approx(std, rel=1e-7, abs=1e-9)
@@ -49,15 +49,10 @@ def test_summarize_matches_the_textbook_formulas(values):
     assert s.mean <= s.max + 1e-9
 
 
-def test_t_table_equals_student_t_quantiles():
-    expected = [round(float(scipy_stats.t.ppf(0.975, df)), 3) for df in range(1, 31)]
-    assert _T95 == expected
-
-
 def test_ci95_for_two_values_uses_the_one_degree_of_freedom_quantile():
     s = summarize([1.0, 3.0])
     assert s.std == pytest.approx(math.sqrt(2))
-    assert s.ci95 == pytest.approx(12.706 * math.sqrt(2) / math.sqrt(2))
+    assert s.ci95 == pytest.approx(12.706 * math.sqrt(2) / math.sqrt(2), rel=1e-3)
 
 
 def test_a_single_value_has_zero_spread_and_no_interval():

@@ -11,12 +11,11 @@ Each chapter's student version is generated with ``tools/make_student.py`` (nbgr
 
 from __future__ import annotations
 
+import make_student
 import nbformat
 import pytest
 from course_repo import ROOT, chapter_notebooks, load, source, tags
 from nbclient import NotebookClient
-
-import make_student
 
 pytestmark = pytest.mark.student
 NOTEBOOKS = chapter_notebooks()
@@ -38,8 +37,14 @@ def test_student_notebook(path, tmp_path):
     (student_path,) = make_student.generate(tmp_path, [path.stem])
     student = load(student_path)
     text = "\n".join(source(c) for c in student["cells"])
-    for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "{solution-start}",
-                   "{solution-end}", "{exercise}"):
+    for marker in (
+        "BEGIN SOLUTION",
+        "END SOLUTION",
+        "BEGIN HIDDEN TESTS",
+        "{solution-start}",
+        "{solution-end}",
+        "{exercise}",
+    ):
         assert marker not in text, f"{marker!r} survived in the student notebook"
     # The reference solutions themselves must be gone (first solution line of each).
     for cell in load(path)["cells"]:
@@ -50,8 +55,13 @@ def test_student_notebook(path, tmp_path):
 
     nb = nbformat.reads(student_path.read_text(encoding="utf-8"), as_version=4)
     env_cwd = str(ROOT / "book")
-    NotebookClient(nb, timeout=300, allow_errors=True, kernel_name="python3",
-                   resources={"metadata": {"path": env_cwd}}).execute()
+    NotebookClient(
+        nb,
+        timeout=300,
+        allow_errors=True,
+        kernel_name="python3",
+        resources={"metadata": {"path": env_cwd}},
+    ).execute()
     failures, checks = [], 0
     for cell in nb.cells:
         if cell.cell_type != "code":

@@ -584,3 +584,23 @@ def test_train_needs_both_validation_parts_or_neither():
         train(mlp(2, [4], 1), X, y, X_val=X)
     with pytest.raises(ValueError, match="pass both X_val and y_val, or neither"):
         train(mlp(2, [4], 1), X, y, y_val=y)
+
+
+def test_train_infers_binary_for_a_model_returning_one_logit_per_row(moons):
+    # evaluate() treats a 1-D output as one logit per row; train() must infer the same task.
+    X, y, _, _ = moons
+    model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1), nn.Flatten(0))
+    h = train(model, X, y, num_epochs=3)
+    assert (h.train_loss[-1], h.train_acc[-1]) == pytest.approx(evaluate(model, X, y))
+
+
+def test_evaluate_rejects_an_unknown_task_even_with_a_loss(moons):
+    X, y, _, _ = moons
+    model = mlp(2, [4], 1, seed=0)
+    with pytest.raises(ValueError, match="task must be one of .*; got 'binray'"):
+        evaluate(model, X, y, loss_fn=nn.BCEWithLogitsLoss(), task="binray")
+
+
+def test_accuracy_rejects_an_unknown_task():
+    with pytest.raises(ValueError, match="task must be one of .*; got 'binray'"):
+        accuracy(torch.tensor([[1.0], [-1.0]]), torch.tensor([1, 0]), "binray")

@@ -20,6 +20,7 @@ import argparse
 import copy
 import hashlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -45,12 +46,24 @@ def install_cell_source(url: str) -> str:
         "import subprocess\n"
         "import sys\n"
         "\n"
+        f'REPOSITORY = "git+{url}"\n'
         'if "google.colab" in sys.modules and importlib.util.find_spec("lessons_lib") is None:\n'
-        "    subprocess.run(\n"
-        f'        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "git+{url}"],\n'
-        "        check=True,\n"
-        "    )"
+        '    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", REPOSITORY]\n'
+        "    subprocess.run(cmd, check=True)"
     )
+
+
+def ruff_formatted(code: str) -> str:
+    """``code`` formatted as ``make lint`` checks notebooks (ruff, 88 columns)."""
+    ruff = Path(sys.executable).with_name("ruff")
+    result = subprocess.run(
+        [str(ruff), "format", "--line-length", "88", "--stdin-filename", "cell.py", "-"],
+        input=code,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.rstrip("\n")
 
 
 def _install_cell(url: str) -> dict:
@@ -60,7 +73,7 @@ def _install_cell(url: str) -> dict:
         "execution_count": None,
         "metadata": {"tags": ["remove-cell", INSTALL_TAG]},
         "outputs": [],
-        "source": install_cell_source(url),
+        "source": ruff_formatted(install_cell_source(url)),
     }
 
 

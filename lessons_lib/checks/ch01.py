@@ -23,13 +23,20 @@ def check_polynomial_features(fn: Callable[[np.ndarray, int], np.ndarray]) -> Fe
         False
     """
     name = "polynomial features"
-    x = np.array([0.5, -1.0, 2.0, 3.0])
+    x = np.array([0.5, -1.0, 2.0, 3.0, -1.5])
     for degree in (3, 0, 5):
         got, problem = call_learner(name, fn, x.copy(), degree)
         if problem is not None:
             return problem
         want = polynomial_features(x, degree)
-        got = np.asarray(got, dtype=float)
+        try:
+            got = np.asarray(got, dtype=float)
+        except (TypeError, ValueError):
+            return Feedback(
+                name,
+                False,
+                f"return a NumPy array of shape {want.shape}, got {type(got).__name__}.",
+            )
         if got.shape != want.shape:
             hint = ""
             if got.shape == (len(x), degree):
@@ -44,7 +51,9 @@ def check_polynomial_features(fn: Callable[[np.ndarray, int], np.ndarray]) -> Fe
             )
         if not np.allclose(got, want):
             hint = ""
-            if np.allclose(got, want[:, ::-1]):
+            if got.shape == want.shape[::-1] and np.allclose(got, want.T):
+                hint = " It looks transposed: one row per data point, one column per power."
+            elif np.allclose(got, want[:, ::-1]):
                 hint = (
                     " The columns are in decreasing order (np.vander's default): column j "
                     "should hold x**j, e.g. np.vander(x, degree + 1, increasing=True)."
@@ -66,7 +75,8 @@ def check_bias_variance(fn: Callable[[np.ndarray, np.ndarray], tuple[float, floa
     name = "bias and variance"
     rng = np.random.default_rng(0)
     truth = np.sin(np.linspace(0, 3, 7))
-    predictions = truth + 0.3 + 0.5 * rng.standard_normal((5, 7))
+    # The offset changes sign across points, so bias and |bias| differ on average.
+    predictions = truth + 0.3 * np.cos(np.linspace(0, 6, 7)) + 0.5 * rng.standard_normal((5, 7))
     got, problem = call_learner(name, fn, predictions.copy(), truth.copy())
     if problem is not None:
         return problem
