@@ -26,7 +26,7 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $@
 
 book: $(STAMP)
-	LESSONS_LIB_WIDGETS=static $(VENV)/bin/jupyter-book build . --all -W -n --keep-going
+	OMP_NUM_THREADS=1 LESSONS_LIB_WIDGETS=static $(VENV)/bin/jupyter-book build . --all -W -n --keep-going
 	$(PY) tools/timing_report.py _build/timing.json
 
 student: $(STAMP)
