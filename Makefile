@@ -5,6 +5,7 @@
 #   make student  student notebooks (solutions stripped) in _build/student
 #   make sync     rewrite every notebook's Colab install cell from _config.yml
 #   make strip    remove outputs from the committed notebooks
+#   make assets   npm packages the site serves itself (MathJax, Mermaid, widgets) and axe-core
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -13,9 +14,24 @@ STAMP  := $(VENV)/.installed
 # checks each lesson's claims for two different base seeds.
 TEST_SEED ?= 1
 
-.PHONY: install book test student sync strip lint unit notebooks site clean
+NPM_STAMP := node_modules/.installed
+
+.PHONY: install assets chromium book test student sync strip lint unit notebooks site clean
 
 install: $(STAMP)
+
+assets: $(NPM_STAMP)
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The browser tests drive Debian's Chromium; install it when it is missing (needs root,
+# as on CI machines; elsewhere install the `chromium` package yourself).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,7 +41,8 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3"
 	touch $@
 
-book: $(STAMP)
+book: $(STAMP) $(NPM_STAMP)
+	$(PY) tools/vendor_assets.py > /dev/null
 	OMP_NUM_THREADS=1 LESSONS_LIB_WIDGETS=static $(VENV)/bin/jupyter-book build . --all -W -n --keep-going
 	$(PY) tools/timing_report.py _build/timing.json
 
@@ -50,13 +67,14 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
 
-site: $(STAMP)
-	$(PY) -m pytest -q tests -m site
+site: $(STAMP) $(NPM_STAMP) chromium
+	$(PY) -m pytest -q tests -m "site or browser"
+	@cat _build/page_weight.md
 
 test: $(STAMP)
 	$(MAKE) lint
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax \
-		-m "not site" tests lessons_lib book
+		-m "not site and not browser" tests lessons_lib book
 	$(MAKE) book
 	$(MAKE) site
 
