@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import gzip
 import json
+import re
 import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -215,7 +216,7 @@ def test_page(doc, browser, server):
             for c in json.loads(notebook.read_text(encoding="utf-8"))["cells"]
             if c["cell_type"] == "code"
         ]
-        n_sweeps = sum(src.count("sweep(") for src in code)
+        n_sweeps = sum(len(re.findall(r"(?<![\w])sweep\(", src)) for src in code)
         embedded = page.locator('script[type="application/vnd.jupyter.widget-state+json"]')
         if embedded.count():
             assert page.locator(".jupyter-widgets").count() > 0, "widget state but no widget"
