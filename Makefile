@@ -68,8 +68,10 @@ notebooks: $(STAMP)
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
 
 site: $(STAMP) $(NPM_STAMP) chromium
-	$(PY) -m pytest -q tests -m "site or browser"
-	@cat _build/page_weight.md
+	rm -rf _build/page_weight
+	$(PY) -m pytest -q tests -m site
+	$(PY) -m pytest -q -n 2 tests/test_browser.py
+	$(PY) tools/page_weight.py
 
 test: $(STAMP)
 	$(MAKE) lint

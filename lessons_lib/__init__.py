@@ -12,6 +12,14 @@ Modules:
     stats: mean and spread over seeds; bias-variance decomposition.
     plotting: the course style, learning curves and decision boundaries.
     widgets: a parameter sweep that is live in Jupyter and a static figure on the site.
+    penalties: L1, L2 and elastic-net penalties, proximal steps, decay groups (ch. 2-4).
+    dropout: inverted dropout and DropConnect, matched to PyTorch (chapter 5).
+    normalization: batch, layer and group normalization from scratch (chapter 6).
+    early_stopping: the EarlyStopping callback and its replay (chapter 7).
+    augmentation: batched, seeded image transforms for the 8x8 digits (chapter 8).
+    mixing: mixup, CutMix and label-smoothing targets (chapter 8).
+    metrics: classification and regression metrics from scratch (chapter 9).
+    diagnostics: diagnose(history) names underfitting, good fit or overfitting (ch. 9).
     checks: exercise check functions with friendly feedback.
 """
 

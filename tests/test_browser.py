@@ -8,7 +8,8 @@ by the site's own MathJax, every Mermaid diagram is drawn, every image loads and
 text, every solution starts collapsed and opens on click, the launch links point at the
 page's notebook, and that axe-core finds no serious or critical accessibility problem.
 Search must find a chapter by a term from it. A screenshot of each page goes to
-``_build/screenshots/`` and the bytes each page transfers to ``_build/page_weight.md``.
+``_build/screenshots/`` and the bytes each page transfers to ``_build/page_weight/``
+(``tools/page_weight.py`` tabulates them).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.browser
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "_build" / "screenshots"
-WEIGHT = ROOT / "_build" / "page_weight.json"
+WEIGHTS_DIR = ROOT / "_build" / "page_weight"  # one JSON per page; tools/page_weight.py sums
 CHAPTER_LIMIT = 3_000_000  # bytes transferred by one chapter page
 ARGS = [
     "--no-sandbox",
@@ -45,7 +46,6 @@ ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 ]
 DOCS = toc_files()
-WEIGHTS: dict[str, int] = {}
 
 
 class StaticHostHandler(SimpleHTTPRequestHandler):
@@ -100,12 +100,6 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
         b.close()
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    WEIGHT.write_text(json.dumps(WEIGHTS, indent=2) + "\n", encoding="utf-8")
-    lines = ["| page | bytes transferred |", "|---|---:|"]
-    lines += [f"| {doc} | {n:,} |" for doc, n in sorted(WEIGHTS.items())]
-    lines.append(f"| **whole site** | **{sum(WEIGHTS.values()):,}** |")
-    (ROOT / "_build" / "page_weight.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 class Visit:
@@ -159,7 +153,11 @@ def test_page(doc, browser, server):
     visit = Visit(browser, f"{server}/{doc}.html")
     page = visit.page
     wait_for_rendering(page)
-    WEIGHTS[doc] = visit.bytes_transferred()
+    weight = visit.bytes_transferred()
+    WEIGHTS_DIR.mkdir(parents=True, exist_ok=True)
+    (WEIGHTS_DIR / f"{doc.replace('/', '__')}.json").write_text(
+        json.dumps({"page": doc, "bytes": weight}) + "\n", encoding="utf-8"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{doc.replace('/', '__')}.png"), full_page=True)
 
@@ -199,6 +197,7 @@ def test_page(doc, browser, server):
         assert not body.is_visible(), f"solution {i + 1} is not collapsed"
         solution.locator("button.toggle-button").click()
         body.wait_for(state="visible", timeout=5_000)
+    page.wait_for_timeout(200)  # let course.js mark blocks that now scroll (after 50 ms)
 
     # Launch links of chapter pages point at this page's notebook.
     if (ROOT / f"{doc}.ipynb").exists():
@@ -243,7 +242,7 @@ def test_page(doc, browser, server):
     assert visit.errors == [], visit.errors
     assert visit.failed == [], visit.failed
     if (ROOT / f"{doc}.ipynb").exists():
-        assert WEIGHTS[doc] < CHAPTER_LIMIT, f"{doc}: {WEIGHTS[doc]:,} bytes"
+        assert weight < CHAPTER_LIMIT, f"{doc}: {weight:,} bytes"
     page.close()
 
 

@@ -84,7 +84,7 @@ def test_chapter_content_rendered(chapter):
     assert "Traceback (most recent call last)" not in text
     # Every figure has a caption and every image alt text.
     figures = re.findall(r'<figure class="[^"]*" id="(fig-[^"]+)">(.*?)</figure>', html, re.S)
-    assert len(figures) >= 3
+    assert len(figures) >= 1
     for name, body in figures:
         assert "<figcaption>" in body, f"{name} has no caption"
         assert re.search(r'<img alt="[^"]{20,}"', body), f"{name} has no alt text"

@@ -21,10 +21,27 @@ function repairAccessibility() {
     .querySelectorAll('[role="list"] > [role="doc-biblioentry"]')
     .forEach((el) => el.setAttribute("role", "listitem"));
 }
+// Code and output blocks that scroll sideways must be focusable, so keyboard users can
+// scroll them. The theme marks them on load, but a block inside a folded solution only
+// starts to scroll once it is opened: mark those again after every toggle.
+function markScrollableBlocks() {
+  document
+    .querySelectorAll("pre, .cell_output > .output")
+    .forEach((el) => {
+      if (el.scrollWidth > el.clientWidth) el.tabIndex = 0;
+    });
+}
+document.addEventListener("click", (event) => {
+  if (event.target.closest(".toggle-button, .admonition-title, summary")) {
+    setTimeout(markScrollableBlocks, 50);
+  }
+});
+
 // The icon script swaps <i> for <svg> around the load event: repair after it.
 window.addEventListener("load", () =>
   setTimeout(() => {
     repairAccessibility();
+    markScrollableBlocks();
     window.courseAccessibilityRepaired = true;
   }, 50),
 );

@@ -1,0 +1,132 @@
+"""Augmentations that mix examples *and* labels, and label smoothing.
+
+Taught in chapter 8. Mixup and CutMix take a batch of images ``(N, H, W)`` with integer
+labels and return mixed images with soft targets of shape ``(N, num_classes)`` whose
+rows sum to 1; randomness comes only from the ``generator`` argument. At ``alpha = 0``
+both are the identity (with one-hot targets). :func:`smooth_labels` gives the targets
+that PyTorch's ``label_smoothing`` uses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ._validate import check_int, check_real
+from .augmentation import _boxes, _check_images
+
+
+def _one_hot(y: torch.Tensor, num_classes: int) -> torch.Tensor:
+    if not isinstance(y, torch.Tensor) or y.dim() != 1 or y.is_floating_point():
+        raise TypeError("y must be a 1-D integer tensor of class labels")
+    return F.one_hot(y, num_classes).float()
+
+
+def _pair(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    num_classes: int,
+    alpha: float,
+    generator: torch.Generator | None,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    x = _check_images(x)
+    num_classes = check_int("num_classes", num_classes, low=2)
+    alpha = check_real("alpha", alpha, low=0.0)
+    if len(y) != len(x):
+        raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
+    targets = _one_hot(y, num_classes)
+    perm = torch.randperm(len(x), generator=generator)
+    if alpha == 0:
+        lam = torch.ones(len(x))
+    else:
+        # torch's Beta sampler takes no generator: derive a NumPy one from ours.
+        sub_seed = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
+        lam = torch.from_numpy(np.random.default_rng(sub_seed).beta(alpha, alpha, len(x)))
+        lam = lam.float()
+    return x, targets, perm, lam
+
+
+def mixup(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    num_classes: int,
+    alpha: float = 0.2,
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mixup (Zhang et al., 2018): blend each image and its label with a random partner.
+
+    With a partner ``j`` (a random permutation of the batch) and ``λ ~ Beta(α, α)``
+    drawn per image,
+
+    .. math:: \\tilde x_i = λ x_i + (1 - λ) x_j, \\qquad \\tilde y_i = λ e_{y_i} + (1 - λ) e_{y_j}.
+
+    Args:
+        x: images ``(N, H, W)``; y: integer labels ``(N,)``.
+        num_classes: number of classes ``K`` of the soft targets.
+        alpha: Beta parameter ``α >= 0``; 0 disables mixing. Default: 0.2.
+        generator: source of randomness.
+
+    Returns:
+        ``(x_mixed, targets)`` with ``targets`` of shape ``(N, K)``, rows summing to 1.
+
+    Example:
+        >>> x, y = torch.rand(6, 8, 8), torch.tensor([0, 1, 2, 0, 1, 2])
+        >>> xm, t = mixup(x, y, 3, alpha=0.4, generator=torch.Generator().manual_seed(0))
+        >>> xm.shape, t.shape, bool(torch.allclose(t.sum(1), torch.ones(6)))
+        (torch.Size([6, 8, 8]), torch.Size([6, 3]), True)
+    """
+    x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator)
+    lam_x = lam.to(x.dtype)[:, None, None]
+    return lam_x * x + (1 - lam_x) * x[perm], lam[:, None] * targets + (1 - lam[:, None]) * targets[
+        perm
+    ]
+
+
+def cutmix(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    num_classes: int,
+    alpha: float = 1.0,
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """CutMix (Yun et al., 2019): paste a box from a random partner; mix labels by area.
+
+    For each image a box covering about a share ``1 - λ`` of the image (``λ ~ Beta(α,
+    α)``, side lengths rounded to whole pixels) is copied from its partner. The label
+    weight of the partner is the *actual* share of pixels pasted, so the soft targets
+    match the image exactly.
+
+    Returns:
+        ``(x_mixed, targets)`` as for :func:`mixup`.
+
+    Example:
+        >>> x, y = torch.rand(4, 8, 8), torch.tensor([0, 1, 0, 1])
+        >>> xm, t = cutmix(x, y, 2, generator=torch.Generator().manual_seed(1))
+        >>> bool(torch.allclose(t.sum(1), torch.ones(4)))
+        True
+    """
+    x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator)
+    n, h, w = x.shape
+    ratio = torch.sqrt(1 - lam)
+    bh = torch.round(ratio * h).long()
+    bw = torch.round(ratio * w).long()
+    mask = _boxes(n, h, w, bh, bw, generator)
+    pasted = mask.float().mean(dim=(1, 2))  # actual share of the partner's pixels
+    mixed = torch.where(mask, x[perm], x)
+    return mixed, (1 - pasted)[:, None] * targets + pasted[:, None] * targets[perm]
+
+
+def smooth_labels(y: torch.Tensor, num_classes: int, smoothing: float = 0.1) -> torch.Tensor:
+    """Label smoothing targets ``(1 - ε) e_y + ε / K``, the ones PyTorch's loss uses.
+
+    ``nn.CrossEntropyLoss(label_smoothing=ε)`` on labels ``y`` equals the cross-entropy
+    with these soft targets.
+
+    Example:
+        >>> smooth_labels(torch.tensor([1]), 4, 0.2)
+        tensor([[0.0500, 0.8500, 0.0500, 0.0500]])
+    """
+    num_classes = check_int("num_classes", num_classes, low=2)
+    smoothing = check_real("smoothing", smoothing, low=0.0, high=1.0)
+    return (1 - smoothing) * _one_hot(y, num_classes) + smoothing / num_classes

@@ -1,0 +1,110 @@
+"""Tests of lessons_lib.mixing: mixup, CutMix and label smoothing."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lessons_lib.mixing import cutmix, mixup, smooth_labels
+
+
+def gen(seed: int = 0) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+@given(st.floats(0.05, 5.0), st.integers(0, 1000))
+def test_mixup_targets_are_the_same_mixture_as_the_images(alpha, seed):
+    x = torch.rand(12, 8, 8)
+    y = torch.arange(12) % 4
+    xm, t = mixup(x, y, 4, alpha, gen(seed))
+    torch.testing.assert_close(t.sum(dim=1), torch.ones(12))
+    assert torch.all(t >= 0)
+    # Recover lambda from the targets and check the images use the same weights.
+    g = gen(seed)
+    perm = torch.randperm(12, generator=g)
+    onehot = F.one_hot(y, 4).float()
+    lam = (t - onehot[perm]).sum(dim=1) / 1.0
+    same = y == y[perm]
+    for i in torch.nonzero(~same).flatten().tolist():
+        lam_i = t[i, y[i]]
+        torch.testing.assert_close(xm[i], lam_i * x[i] + (1 - lam_i) * x[perm[i]])
+    assert lam.shape == (12,)
+
+
+def test_mixup_with_alpha_zero_is_the_identity():
+    x, y = torch.rand(5, 8, 8), torch.tensor([0, 1, 2, 3, 4])
+    xm, t = mixup(x, y, 5, 0.0, gen())
+    assert torch.equal(xm, x)
+    assert torch.equal(t, F.one_hot(y, 5).float())
+
+
+@given(st.floats(0.1, 5.0), st.integers(0, 1000))
+def test_cutmix_label_weight_is_the_pasted_area(alpha, seed):
+    x = torch.rand(10, 8, 8)
+    y = torch.arange(10) % 2
+    xm, t = cutmix(x, y, 2, alpha, gen(seed))
+    torch.testing.assert_close(t.sum(dim=1), torch.ones(10))
+    g = gen(seed)
+    perm = torch.randperm(10, generator=g)
+    changed = (xm != x).float().mean(dim=(1, 2))
+    for i in range(10):
+        pasted = (xm[i] == x[perm[i]]) & (xm[i] != x[i])
+        if y[i] != y[perm[i]]:
+            # the partner's class weight equals the share of its pixels in the image
+            assert math.isclose(float(t[i, y[perm[i]]]), float(pasted.float().mean()), abs_tol=1e-6)
+        assert changed[i] <= 1.0
+
+
+def test_cutmix_with_alpha_zero_is_the_identity():
+    x, y = torch.rand(4, 8, 8), torch.tensor([0, 1, 0, 1])
+    xm, t = cutmix(x, y, 2, 0.0, gen())
+    assert torch.equal(xm, x)
+    assert torch.equal(t, F.one_hot(y, 2).float())
+
+
+@given(st.floats(0.0, 0.99), st.integers(2, 12))
+def test_label_smoothing_matches_pytorch_loss(eps, k):
+    logits = torch.randn(7, k, generator=gen(1))
+    y = torch.randint(0, k, (7,), generator=gen(2))
+    targets = smooth_labels(y, k, eps)
+    torch.testing.assert_close(targets.sum(dim=1), torch.ones(7))
+    ours = F.cross_entropy(logits, targets)
+    theirs = F.cross_entropy(logits, y, label_smoothing=eps)
+    torch.testing.assert_close(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (
+            lambda: mixup(torch.rand(2, 8, 8), torch.tensor([0, 1]), 1),
+            ValueError,
+            "num_classes must be in",
+        ),
+        (
+            lambda: mixup(torch.rand(2, 8, 8), torch.tensor([0]), 2),
+            ValueError,
+            "same length, got 2 and 1",
+        ),
+        (
+            lambda: cutmix(torch.rand(2, 8, 8), torch.tensor([0.0, 1.0]), 2),
+            TypeError,
+            "integer tensor",
+        ),
+        (lambda: mixup(torch.rand(2, 64), torch.tensor([0, 1]), 2), TypeError, "(N, H, W)"),
+        (
+            lambda: mixup(torch.rand(2, 8, 8), torch.tensor([0, 1]), 2, alpha=-1.0),
+            ValueError,
+            "alpha must be in",
+        ),
+        (lambda: smooth_labels(torch.tensor([0]), 3, 1.5), ValueError, "smoothing must be in"),
+    ],
+)
+def test_rejects_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()

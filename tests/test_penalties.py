@@ -1,0 +1,280 @@
+"""Tests of lessons_lib.penalties against autograd, closed forms and PyTorch's optimizers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from torch import nn
+
+from lessons_lib.penalties import (
+    elastic_net_penalty,
+    l1_penalty,
+    l2_penalty,
+    param_groups,
+    penalized,
+    proximal_l1_step,
+    soft_threshold,
+    split_weights,
+    to_weight_decay,
+)
+
+floats = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
+
+
+def net() -> nn.Module:
+    torch.manual_seed(0)
+    return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1))
+
+
+# --- split_weights / penalized -----------------------------------------------------------------
+
+
+def test_split_weights_of_a_module_uses_names_and_norm_layers():
+    model = net()
+    weights, biases = split_weights(model)
+    assert [tuple(w.shape) for w in weights] == [(4, 3), (1, 4)]
+    # linear biases and both BatchNorm parameters (weight and bias) are "biases"
+    assert [tuple(b.shape) for b in biases] == [(4,), (4,), (4,), (1,)]
+    assert len(weights) + len(biases) == len(list(model.parameters()))
+
+
+def test_split_weights_of_a_list_uses_dimensions():
+    W, b, s = torch.ones(2, 3), torch.ones(3), torch.tensor(1.0)
+    weights, biases = split_weights([W, b, s])
+    assert weights[0] is W and biases[0] is b and biases[1] is s
+
+
+@pytest.mark.parametrize("bad", [torch.ones(3), 3.0, "w"])
+def test_split_weights_rejects_non_iterables(bad):
+    with pytest.raises(TypeError, match="params must be"):
+        split_weights(bad)
+
+
+def test_split_weights_rejects_non_tensors_in_a_list():
+    with pytest.raises(TypeError, match=r"params\[1\] must be a torch.Tensor, got float"):
+        split_weights([torch.ones(2, 2), 1.0])
+
+
+def test_penalized_include_bias_must_be_bool():
+    with pytest.raises(TypeError, match="include_bias must be a bool"):
+        penalized(net(), include_bias=1)
+
+
+# --- penalties ---------------------------------------------------------------------------------
+
+
+def test_penalties_match_explicit_sums_on_a_model():
+    model = net()
+    w = [model[0].weight, model[3].weight]
+    allp = list(model.parameters())
+    assert torch.isclose(l1_penalty(model, 0.3), 0.3 * sum(t.abs().sum() for t in w))
+    assert torch.isclose(l2_penalty(model, 0.3), 0.3 * sum((t**2).sum() for t in w))
+    assert torch.isclose(
+        l2_penalty(model, 0.3, include_bias=True), 0.3 * sum((t**2).sum() for t in allp)
+    )
+
+
+def test_penalty_gradients_match_closed_forms():
+    W = torch.tensor([[1.5, -2.0], [0.0, 0.25]], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([3.0, -1.0], dtype=torch.float64, requires_grad=True)
+    lam = 0.7
+    (l2_penalty([W, b], lam)).backward()
+    torch.testing.assert_close(W.grad, 2 * lam * W.detach())
+    assert b.grad is None  # biases are excluded by default: not even in the graph
+    W.grad = None
+    (l1_penalty([W, b], lam, include_bias=True)).backward()
+    torch.testing.assert_close(W.grad, lam * torch.sign(W.detach()))  # 0 at W == 0
+    torch.testing.assert_close(b.grad, lam * torch.sign(b.detach()))
+
+
+def test_elastic_net_maps_onto_l1_plus_half_l2():
+    model = net()
+    alpha, rho = 0.8, 0.3
+    lam1, lam2 = alpha * rho, alpha * (1 - rho)
+    want = l1_penalty(model, lam1) + l2_penalty(model, lam2 / 2)
+    torch.testing.assert_close(elastic_net_penalty(model, alpha, rho), want)
+    torch.testing.assert_close(elastic_net_penalty(model, alpha, 1.0), l1_penalty(model, alpha))
+    torch.testing.assert_close(elastic_net_penalty(model, alpha, 0.0), l2_penalty(model, alpha / 2))
+
+
+def test_elastic_net_matches_scikit_learn_objective():
+    """The penalty part of sklearn's ElasticNet objective, at sklearn's own solution."""
+    from sklearn.linear_model import ElasticNet
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 5))
+    y = X @ np.array([1.0, 0.0, -2.0, 0.0, 0.5]) + 0.1 * rng.standard_normal(40)
+    alpha, rho = 0.1, 0.7
+    coef = ElasticNet(alpha=alpha, l1_ratio=rho, fit_intercept=False, tol=1e-12, max_iter=100_000)
+    coef = coef.fit(X, y).coef_
+    w = torch.tensor(coef, requires_grad=True)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    objective = ((Xt @ w - yt) ** 2).sum() / (2 * len(y)) + elastic_net_penalty(
+        [w.reshape(1, -1)], alpha, rho
+    )
+    objective.backward()
+    # sklearn's solution is a minimizer: on its non-zero coordinates the gradient vanishes
+    nz = np.abs(coef) > 1e-8
+    assert nz.sum() >= 2
+    assert np.abs(w.grad.numpy()[nz]).max() < 1e-6
+
+
+def test_empty_parameter_lists_give_zero():
+    assert float(l1_penalty([], 1.0)) == 0.0
+    assert float(l2_penalty([torch.ones(3)], 1.0)) == 0.0  # a vector is a bias
+
+
+@pytest.mark.parametrize("fn", [l1_penalty, l2_penalty])
+def test_penalties_reject_negative_or_non_numeric_lambda(fn):
+    with pytest.raises(ValueError, match=r"lam must be in \[0.0, inf\), got -1.0"):
+        fn(net(), -1.0)
+    with pytest.raises(TypeError, match="lam must be a real number"):
+        fn(net(), "0.1")
+
+
+def test_elastic_net_rejects_bad_ratio():
+    with pytest.raises(ValueError, match=r"l1_ratio must be in \[0.0, 1.0\], got 1.5"):
+        elastic_net_penalty(net(), 1.0, 1.5)
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, (3, 4), elements=floats), st.floats(0, 5))
+def test_penalties_are_non_negative_and_homogeneous(w, lam):
+    W = torch.tensor(w)
+    assert float(l1_penalty([W], lam)) >= 0 and float(l2_penalty([W], lam)) >= 0
+    torch.testing.assert_close(l1_penalty([2 * W], lam), 2 * l1_penalty([W], lam))
+    torch.testing.assert_close(l2_penalty([2 * W], lam), 4 * l2_penalty([W], lam))
+
+
+# --- to_weight_decay ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("convention", "penalty"),
+    [
+        ("lam", lambda w, lam, n: lam * (w**2).sum()),
+        ("lam/2", lambda w, lam, n: lam / 2 * (w**2).sum()),
+        ("lam/2n", lambda w, lam, n: lam / (2 * n) * (w**2).sum()),
+    ],
+)
+def test_to_weight_decay_gives_the_same_sgd_step(convention, penalty):
+    lam, n, lr = 0.3, 50, 0.1
+    torch.manual_seed(0)
+    X, y = torch.randn(n, 3, dtype=torch.float64), torch.randn(n, dtype=torch.float64)
+    w0 = torch.randn(3, dtype=torch.float64)
+    w_a = w0.clone().requires_grad_()
+    w_b = w0.clone().requires_grad_()
+    opt_a = torch.optim.SGD([w_a], lr=lr)
+    opt_b = torch.optim.SGD([w_b], lr=lr, weight_decay=to_weight_decay(lam, convention, n=n))
+    for _ in range(5):
+        for w, opt, extra in ((w_a, opt_a, True), (w_b, opt_b, False)):
+            opt.zero_grad()
+            loss = ((X @ w - y) ** 2).mean()
+            if extra:
+                loss = loss + penalty(w, lam, n)
+            loss.backward()
+            opt.step()
+    torch.testing.assert_close(w_a, w_b, rtol=0, atol=1e-12)
+
+
+def test_to_weight_decay_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="convention must be one of"):
+        to_weight_decay(0.1, "lam/4")
+    with pytest.raises(ValueError, match="n must be given"):
+        to_weight_decay(0.1, "lam/2n")
+    with pytest.raises(ValueError, match=r"n must be in \(0.0, inf\), got 0.0"):
+        to_weight_decay(0.1, "lam/2n", n=0)
+
+
+# --- soft_threshold and the proximal step ------------------------------------------------------
+
+
+def test_soft_threshold_types_and_values():
+    assert soft_threshold(-3.0, 1.0) == -2.0 and soft_threshold(0.5, 1.0) == 0.0
+    out = soft_threshold(torch.tensor([-3.0, 0.5, 2.0]), 1.0)
+    assert isinstance(out, torch.Tensor)
+    torch.testing.assert_close(out, torch.tensor([-2.0, 0.0, 1.0]))
+    with pytest.raises(ValueError, match="threshold must be in"):
+        soft_threshold(1.0, -0.1)
+
+
+@settings(max_examples=30, deadline=None)
+@given(arrays(np.float64, 7, elements=floats), st.floats(0, 5))
+def test_soft_threshold_is_the_l1_proximal_map(w, t):
+    """prox minimizes 1/2 (x - w)^2 + t|x|: no point on a fine grid does better."""
+    x = soft_threshold(w, t)
+    assert np.all(np.abs(x) <= np.abs(w) + 1e-12)  # shrinks ...
+    assert np.all(x * w >= 0)  # ... never crosses zero ...
+    assert np.all((np.abs(w) <= t) == (x == 0))  # ... and is exactly 0 inside [-t, t]
+
+    def objective(z):
+        return 0.5 * (z - w[:, None]) ** 2 + t * np.abs(z)
+
+    grid = np.linspace(-12, 12, 4801)[None, :]
+    best = objective(grid).min(axis=1)
+    assert np.all(objective(x[:, None])[:, 0] <= best + 1e-9)
+
+
+def test_proximal_step_shrinks_weights_in_place_and_spares_biases():
+    model = nn.Linear(3, 2)
+    with torch.no_grad():
+        model.weight.copy_(torch.tensor([[0.05, -0.3, 1.0], [0.0, 0.2, -0.08]]))
+        model.bias.copy_(torch.tensor([0.05, -0.05]))
+    proximal_l1_step(model, lr=0.1, lam=1.0)
+    torch.testing.assert_close(
+        model.weight.detach(), torch.tensor([[0.0, -0.2, 0.9], [0.0, 0.1, 0.0]])
+    )
+    torch.testing.assert_close(model.bias.detach(), torch.tensor([0.05, -0.05]))
+    proximal_l1_step(model, lr=0.1, lam=1.0, include_bias=True)
+    assert torch.all(model.bias == 0)
+    with pytest.raises(ValueError, match=r"lr must be in \(0.0, inf\), got 0.0"):
+        proximal_l1_step(model, lr=0.0, lam=1.0)
+
+
+def test_ista_reaches_the_lasso_solution_of_scikit_learn():
+    """Proximal gradient on mean squared error / 2 + lam * |w|_1 equals sklearn's Lasso."""
+    from sklearn.linear_model import Lasso
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 6))
+    y = X @ np.array([2.0, 0.0, 0.0, -1.0, 0.0, 0.3]) + 0.2 * rng.standard_normal(60)
+    lam = 0.15
+    want = Lasso(alpha=lam, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y).coef_
+    w = torch.zeros(1, 6, dtype=torch.float64, requires_grad=True)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    lr = 0.2
+    for _ in range(3000):
+        loss = ((Xt @ w[0] - yt) ** 2).mean() / 2
+        (grad,) = torch.autograd.grad(loss, w)
+        with torch.no_grad():
+            w -= lr * grad
+        proximal_l1_step([w], lr=lr, lam=lam)
+    np.testing.assert_allclose(w.detach().numpy()[0], want, atol=1e-8)
+    assert np.array_equal(w.detach().numpy()[0] == 0, want == 0)  # the same exact zeros
+
+
+# --- param_groups ------------------------------------------------------------------------------
+
+
+def test_param_groups_decay_only_weights_in_sgd():
+    model = net()
+    model.eval()
+    opt = torch.optim.SGD(param_groups(model, weight_decay=0.5), lr=0.1)
+    before = {n: p.detach().clone() for n, p in model.named_parameters()}
+    opt.zero_grad()
+    (0 * model(torch.ones(2, 3)).sum()).backward()  # zero data gradient: only decay acts
+    opt.step()
+    for name, p in model.named_parameters():
+        factor = 1 - 0.1 * 0.5 if name.endswith("weight") and name[0] in "03" else 1.0
+        torch.testing.assert_close(p.detach(), factor * before[name])
+
+
+def test_param_groups_rejects_bad_arguments():
+    with pytest.raises(TypeError, match="model must be an nn.Module"):
+        param_groups([torch.ones(2, 2)], 0.1)
+    with pytest.raises(ValueError, match="weight_decay must be in"):
+        param_groups(net(), -0.1)
