@@ -164,7 +164,12 @@ def evaluate(
     finally:
         model.train(was_training)
     task = task or infer_task(output.shape[-1] if output.dim() > 1 else 1, y)
-    loss_fn = loss_fn or default_loss(task)
+    return _scores(output, y, loss_fn or default_loss(task), task)
+
+
+def _scores(
+    output: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, task: str
+) -> tuple[float, float]:
     out, target = _prepare(output, y, task)
     return loss_fn(out, target).item(), accuracy(output, y, task)
 
@@ -275,13 +280,15 @@ def train(
                 loss = loss + penalty(model)
             loss.backward()
             optimizer.step()
-        tl, ta = evaluate(model, X_train, y_train, loss_fn, task)
-        history.train_loss.append(tl)
-        history.train_acc.append(ta)
-        if X_val is not None:
-            vl, va = evaluate(model, X_val, y_val, loss_fn, task)
-            history.val_loss.append(vl)
-            history.val_acc.append(va)
+        model.eval()  # metrics of the epoch, measured as the model will be used
+        with torch.no_grad():
+            tl, ta = _scores(model(X_train), y_train, loss_fn, task)
+            history.train_loss.append(tl)
+            history.train_acc.append(ta)
+            if X_val is not None:
+                vl, va = _scores(model(X_val), y_val, loss_fn, task)
+                history.val_loss.append(vl)
+                history.val_acc.append(va)
         stop = False
         for cb in callbacks:
             stop = bool(cb.on_epoch_end(epoch, model, history)) or stop

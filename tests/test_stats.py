@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats as scipy_stats
 
-from lessons_lib.stats import BiasVariance, Summary, bias_variance, summarize
+from lessons_lib.stats import BiasVariance, Summary, bias_variance, summarize, t_quantile_975
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
@@ -42,7 +42,7 @@ def test_summarize_matches_the_textbook_formulas(values):
     assert s.n == n
     assert s.mean == pytest.approx(mean, rel=1e-9, abs=1e-9)
     assert s.std == pytest.approx(std, rel=1e-7, abs=1e-9)
-    assert s.ci95 == pytest.approx(t * s.std / math.sqrt(n), rel=1e-12, abs=1e-12)
+    assert s.ci95 == pytest.approx(t * s.std / math.sqrt(n), rel=1e-6, abs=1e-12)
     assert s.min == min(values)
     assert s.max == max(values)
     assert s.min <= s.mean + 1e-9
@@ -201,3 +201,13 @@ def test_bias_variance_rejects_mismatched_shapes(P, f, shapes):
         rf"got {shapes}",
     ):
         bias_variance(P, f)
+
+
+@pytest.mark.parametrize("df", [1, 2, 5, 29, 30, 31, 45, 100, 1000, 10**6])
+def test_t_quantile_matches_scipy(df):
+    assert t_quantile_975(df) == pytest.approx(scipy_stats.t.ppf(0.975, df), rel=1e-6)
+
+
+def test_t_quantile_rejects_zero_degrees_of_freedom():
+    with pytest.raises(ValueError, match="df must be at least 1, got 0"):
+        t_quantile_975(0)
