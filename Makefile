@@ -65,7 +65,7 @@ unit: $(STAMP)
 	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not student"
 
 notebooks: $(STAMP)
-	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadgroup --nbval-lax book
+	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
 
 site: $(STAMP) $(NPM_STAMP) chromium
 	rm -rf _build/page_weight
@@ -75,7 +75,7 @@ site: $(STAMP) $(NPM_STAMP) chromium
 
 test: $(STAMP)
 	$(MAKE) lint
-	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadgroup --nbval-lax \
+	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax \
 		-m "not site and not browser" tests lessons_lib book
 	$(MAKE) book
 	$(MAKE) site
