@@ -29,12 +29,15 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
+from kernels import use_ipc_kernels_in_nbval  # noqa: E402
 
 set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "lessons_lib-hypothesis")
 
 # The tests use tiny tensors: extra intra-op threads only add synchronisation cost (on a
 # two-core machine they make training loops ten times slower).
 torch.set_num_threads(1)
+
+use_ipc_kernels_in_nbval()
 
 settings.register_profile("lessons", max_examples=30, deadline=None, database=None)
 settings.load_profile("lessons")

@@ -15,6 +15,7 @@ import make_student
 import nbformat
 import pytest
 from course_repo import ROOT, chapter_notebooks, load, source, tags
+from kernels import IpcKernelManager
 from nbclient import NotebookClient
 
 pytestmark = pytest.mark.student
@@ -60,6 +61,7 @@ def test_student_notebook(path, tmp_path):
         timeout=300,
         allow_errors=True,
         kernel_name="python3",
+        kernel_manager_class=IpcKernelManager,
         resources={"metadata": {"path": env_cwd}},
     ).execute()
     failures, checks = [], 0
