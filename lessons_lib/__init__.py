@@ -20,6 +20,9 @@ Modules:
     mixing: mixup, CutMix and label-smoothing targets (chapter 8).
     metrics: classification and regression metrics from scratch (chapter 9).
     diagnostics: diagnose(history) names underfitting, good fit or overfitting (ch. 9).
+    regularizers: stochastic depth, a residual MLP, Monte Carlo dropout (chapter 10).
+    stacked: many small networks trained at once, one per seed (chapter 10).
+    capstone: the chapter-10 experiment: data, configurations, paired comparisons.
     checks: exercise check functions with friendly feedback.
 """
 

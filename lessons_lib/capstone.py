@@ -1,0 +1,265 @@
+"""The capstone experiment of chapter 10: many regularizers, many seeds, one protocol.
+
+A common textbook experiment trains a network on 2-D points labelled by a circle and
+compares "no regularization", L1, L2 and dropout. This module runs that comparison with
+a sound protocol: balanced classes, label noise (so that there is something to overfit),
+a small training set, separate training, validation and test sets, several seeds, and
+paired comparisons with 95 % confidence intervals. Every configuration of one seed sees
+the same data and starts from the same weights, so differences between configurations
+are not blurred by differences between draws.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from ._validate import check_choice, check_int, check_probability, check_real
+from .stacked import StackedMLP, stack_accuracy, train_stack
+from .stats import Summary, summarize
+
+#: Inputs are uniform on the square [-2, 2]²; points outside the circle of this squared
+#: radius are class 1. The circle covers half of the square's area 16, so the classes are
+#: balanced: pi r² = 8.
+BALANCED_RADIUS2 = 8 / math.pi
+
+OPTIMIZERS = ("adam", "adamw", "sgd")
+
+
+def disk_data(
+    n_samples: int, flip: float = 0.2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Points uniform on ``[-2, 2]²``, labelled 1 outside a circle of half the area.
+
+    Args:
+        n_samples: number of points.
+        flip: probability that a label is flipped (label noise), in ``[0, 0.5)``.
+            Default: 0.2.
+        seed: seed of the draw. Default: 0.
+
+    Returns:
+        ``X`` of shape ``(n, 2)`` and float labels ``y`` of shape ``(n,)``.
+
+    Example:
+        >>> X, y = disk_data(10_000, flip=0.0, seed=0)
+        >>> round(float(y.mean()), 2)
+        0.5
+    """
+    n_samples = check_int("n_samples", n_samples, low=1)
+    flip = check_real("flip", flip, low=0.0, high=0.5, high_inclusive=False)
+    seed = check_int("seed", seed, low=0)
+    gen = torch.Generator().manual_seed(seed)
+    X = torch.rand(n_samples, 2, generator=gen) * 4 - 2
+    y = (X.pow(2).sum(dim=1) > BALANCED_RADIUS2).float()
+    flipped = torch.rand(n_samples, generator=gen) < flip
+    return X, torch.where(flipped, 1 - y, y)
+
+
+@dataclass(frozen=True)
+class StackedSplits:
+    """Train, validation and test sets of ``k`` seeds, stacked on axis 0."""
+
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+    X_test: torch.Tensor
+    y_test: torch.Tensor
+
+
+def stacked_splits(
+    seeds: Sequence[int],
+    n_train: int = 100,
+    n_val: int = 100,
+    n_test: int = 4000,
+    flip: float = 0.2,
+) -> StackedSplits:
+    """One independent draw of :func:`disk_data` per seed, split three ways.
+
+    All three sets carry the same label noise: the test set measures accuracy on data
+    like the training data, so the best possible accuracy is ``1 - flip``.
+
+    Example:
+        >>> d = stacked_splits([0, 1], n_train=20, n_val=10, n_test=30)
+        >>> tuple(d.X_train.shape), tuple(d.y_test.shape)
+        ((2, 20, 2), (2, 30))
+    """
+    sizes = [
+        check_int(n, v, low=1)
+        for n, v in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test))
+    ]
+    n = sum(sizes)
+    draws = [disk_data(n, flip, check_int(f"seeds[{i}]", s, low=0)) for i, s in enumerate(seeds)]
+    if not draws:
+        raise ValueError("seeds must not be empty")
+    X = torch.stack([d[0] for d in draws])
+    y = torch.stack([d[1] for d in draws])
+    a, b = sizes[0], sizes[0] + sizes[1]
+    return StackedSplits(X[:, :a], y[:, :a], X[:, a:b], y[:, a:b], X[:, b:], y[:, b:])
+
+
+@dataclass(frozen=True)
+class Config:
+    """One row of the capstone: an optimizer and the regularizers switched on.
+
+    Attributes:
+        name: label in tables and plots.
+        optimizer: ``"adam"``, ``"adamw"`` or ``"sgd"`` (with momentum 0.9).
+        lr: learning rate.
+        weight_decay: the optimizer's ``weight_decay`` (coupled L2 for Adam and SGD,
+            decoupled for AdamW), applied to weight matrices only.
+        l1, dropout, input_noise, weight_noise, label_smoothing, max_norm, clip_norm,
+        patience, batch_norm: see :class:`~lessons_lib.stacked.StackedMLP` and
+            :func:`~lessons_lib.stacked.train_stack`.
+        baseline: name of the configuration this one is compared with.
+    """
+
+    name: str
+    optimizer: str = "adam"
+    lr: float = 0.01
+    weight_decay: float = 0.0
+    l1: float = 0.0
+    dropout: float = 0.0
+    batch_norm: bool = False
+    input_noise: float = 0.0
+    weight_noise: float = 0.0
+    label_smoothing: float = 0.0
+    max_norm: float | None = None
+    clip_norm: float | None = None
+    patience: int | None = None
+    baseline: str = "none"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name:
+            raise TypeError(f"name must be a non-empty string, got {self.name!r}")
+        check_choice("optimizer", self.optimizer, OPTIMIZERS)
+        check_real("lr", self.lr, low=0.0, low_inclusive=False)
+        for field_name in ("weight_decay", "l1", "input_noise", "weight_noise"):
+            check_real(field_name, getattr(self, field_name), low=0.0)
+        check_probability("dropout", self.dropout)
+        check_probability("label_smoothing", self.label_smoothing)
+        for field_name in ("max_norm", "clip_norm"):
+            if getattr(self, field_name) is not None:
+                check_real(field_name, getattr(self, field_name), low=0.0, low_inclusive=False)
+        if self.patience is not None:
+            check_int("patience", self.patience, low=1)
+        if not isinstance(self.batch_norm, bool):
+            raise TypeError(f"batch_norm must be True or False, got {self.batch_norm!r}")
+
+
+@dataclass
+class Result:
+    """Accuracies of one configuration, one entry per seed."""
+
+    config: Config
+    train_acc: np.ndarray
+    val_acc: np.ndarray
+    test_acc: np.ndarray
+    model: StackedMLP = field(repr=False)
+    best_epoch: np.ndarray | None = None
+
+    @property
+    def gap(self) -> np.ndarray:
+        """Train minus test accuracy, per seed."""
+        return self.train_acc - self.test_acc
+
+
+def _optimizer(model: StackedMLP, config: Config) -> torch.optim.Optimizer:
+    groups = [
+        {"params": list(model.weights), "weight_decay": config.weight_decay},
+        {"params": [*model.biases, *model.gammas, *model.betas], "weight_decay": 0.0},
+    ]
+    if config.optimizer == "sgd":
+        return torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
+    cls = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam
+    return cls(groups, lr=config.lr, fused=True)
+
+
+def run(
+    config: Config,
+    data: StackedSplits,
+    seeds: Sequence[int],
+    sizes: Sequence[int] = (2, 32, 32, 1),
+    num_epochs: int = 300,
+) -> Result:
+    """Train one network per seed with ``config`` and measure it on every split.
+
+    Network ``j`` starts from weights drawn with ``seeds[j]`` whatever the
+    configuration, so results of different configurations are paired by seed.
+    """
+    if not isinstance(config, Config):
+        raise TypeError(f"config must be a Config, got {type(config).__name__}")
+    model = StackedMLP(
+        seeds,
+        sizes,
+        dropout=config.dropout,
+        batch_norm=config.batch_norm,
+        input_noise=config.input_noise,
+        weight_noise=config.weight_noise,
+        seed=int(seeds[0]),
+    )
+    history = train_stack(
+        model,
+        data.X_train,
+        data.y_train,
+        data.X_val,
+        data.y_val,
+        _optimizer(model, config),
+        num_epochs=num_epochs,
+        l1=config.l1,
+        label_smoothing=config.label_smoothing,
+        max_norm=config.max_norm,
+        clip_norm=config.clip_norm,
+        patience=config.patience,
+        record_every=num_epochs,
+    )
+    with torch.no_grad():
+        acc = [
+            stack_accuracy(model(X), y).numpy()
+            for X, y in (
+                (data.X_train, data.y_train),
+                (data.X_val, data.y_val),
+                (data.X_test, data.y_test),
+            )
+        ]
+    best = history.best_epoch if config.patience is not None else None
+    return Result(config, *acc, model=model, best_epoch=best)
+
+
+def paired_difference(a: Any, b: Any) -> Summary:
+    """Mean and 95 % interval of ``a - b`` for measurements paired by seed.
+
+    Example:
+        >>> s = paired_difference([0.8, 0.82, 0.81], [0.7, 0.71, 0.72])
+        >>> round(s.mean, 3)
+        0.1
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(
+            f"a and b must be 1-D arrays of one value per seed, got shapes {a.shape} and {b.shape}"
+        )
+    return summarize(a - b)
+
+
+def verdict(difference: Summary) -> str:
+    """``"higher"``, ``"lower"`` or ``"not distinguishable"``: does the 95 % interval
+    of a paired difference exclude zero?
+
+    Example:
+        >>> verdict(paired_difference([1.0, 1.1, 1.2], [0.0, 0.0, 0.1]))
+        'higher'
+    """
+    if not isinstance(difference, Summary):
+        raise TypeError(f"difference must be a Summary, got {type(difference).__name__}")
+    if difference.mean - difference.ci95 > 0:
+        return "higher"
+    if difference.mean + difference.ci95 < 0:
+        return "lower"
+    return "not distinguishable"

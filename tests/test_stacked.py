@@ -1,0 +1,591 @@
+"""Tests of lessons_lib.stacked: a stack of k networks against k plain torch MLPs."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from lessons_lib.early_stopping import stopping_epoch
+from lessons_lib.regularizers import smoothed_optimal_logit
+from lessons_lib.stacked import StackedMLP, StackHistory, stack_accuracy, train_stack
+
+
+def gen(seed: int = 0) -> torch.Generator:
+    return torch.Generator().manual_seed(seed)
+
+
+def plain_mlp(model: StackedMLP, j: int) -> nn.Sequential:
+    """Network ``j`` of ``model`` rebuilt from nn.Linear layers (eval-mode semantics)."""
+    layers: list[nn.Module] = []
+    for W, b in zip(model.weights, model.biases, strict=True):
+        lin = nn.Linear(W.shape[1], W.shape[2])
+        with torch.no_grad():
+            lin.weight.copy_(W[j].T)
+            lin.bias.copy_(b[j, 0])
+        layers += [lin, nn.ReLU()]
+    return nn.Sequential(*layers[:-1])
+
+
+def toy_data(k: int, n: int, d: int = 2, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    g = gen(seed)
+    X = torch.randn(k, n, d, generator=g)
+    y = (X[..., 0] + 0.5 * torch.randn(k, n, generator=g) > 0).float()
+    return X, y
+
+
+def params_of(model: StackedMLP, j: int) -> list[torch.Tensor]:
+    return [p.detach()[j].clone() for p in model.parameters()]
+
+
+def step_length(after: list[torch.Tensor], before: list[torch.Tensor]) -> float:
+    return float(torch.sqrt(sum((a - b).pow(2).sum() for a, b in zip(after, before, strict=True))))
+
+
+# --- the forward pass ---------------------------------------------------------------------------
+
+
+def test_each_network_is_a_plain_torch_mlp_in_eval_mode():
+    model = StackedMLP([3, 1, 4], (5, 7, 6, 1)).eval()
+    x = torch.randn(3, 11, 5, generator=gen(1))
+    out = model(x)
+    assert out.shape == (3, 11)
+    for j in range(3):
+        ref = plain_mlp(model, j)
+        torch.testing.assert_close(out[j], ref(x[j]).squeeze(-1))
+
+
+def test_networks_are_independent():
+    model = StackedMLP([0, 1, 2], (3, 8, 8, 1), batch_norm=True).train()
+    x = torch.randn(3, 10, 3, generator=gen(2))
+    model(x)[0].pow(2).sum().backward()
+    for p in model.parameters():
+        assert p.grad is not None
+        assert p.grad[0].abs().sum() > 0
+        assert torch.all(p.grad[1:] == 0)
+
+
+def test_changing_one_networks_input_leaves_the_others_alone():
+    model = StackedMLP([0, 1], (2, 8, 1), batch_norm=True).train()
+    x = torch.randn(2, 6, 2, generator=gen(3))
+    a = model(x)
+    x2 = x.clone()
+    x2[0] *= 50
+    b = model(x2)
+    assert torch.equal(a[1], b[1])
+    assert not torch.allclose(a[0], b[0])
+
+
+def test_initialization_depends_only_on_the_networks_seed():
+    sizes = (2, 9, 4, 1)
+    pair = StackedMLP([5, 11], sizes)
+    alone = StackedMLP([11], sizes)
+    other = StackedMLP([11, 5, 7], sizes, seed=3)
+    for i in range(len(sizes) - 1):
+        assert torch.equal(pair.weights[i][1], alone.weights[i][0])
+        assert torch.equal(pair.biases[i][1], alone.biases[i][0])
+        assert torch.equal(pair.weights[i][0], other.weights[i][1])
+        assert torch.equal(pair.weights[i][1], other.weights[i][0])
+        assert not torch.equal(pair.weights[i][0], pair.weights[i][1])
+
+
+def test_initialization_has_nn_linear_bounds():
+    model = StackedMLP(list(range(20)), (16, 64, 1))
+    W, b = model.weights[0].detach(), model.biases[0].detach()
+    bound = 1 / math.sqrt(16)
+    assert W.abs().max() <= bound and b.abs().max() <= bound
+    # uniform on [-bound, bound]: standard deviation bound / sqrt(3)
+    assert abs(float(W.std()) - bound / math.sqrt(3)) < 0.01
+
+
+def test_the_global_rng_is_not_touched():
+    state = torch.random.get_rng_state()
+    model = StackedMLP([0, 1], (2, 8, 1), dropout=0.5, input_noise=0.1, weight_noise=0.1)
+    model.train()(torch.randn(2, 4, 2, generator=gen()))
+    assert torch.equal(torch.random.get_rng_state(), state)
+
+
+# --- dropout and noise ----------------------------------------------------------------------------
+
+
+def test_dropout_average_over_many_passes_is_the_eval_output():
+    # one hidden layer: the output is linear in the dropped activations, so the
+    # expectation over masks is exactly the eval output (inverted scaling)
+    model = StackedMLP([0, 1], (3, 16, 1), dropout=0.4)
+    x = torch.randn(2, 5, 3, generator=gen(4))
+    reps = 4000
+    with torch.no_grad():
+        expected = model.eval()(x)
+        passes = model.train()(x.repeat(1, reps, 1)).view(2, reps, 5)
+    mean, std = passes.mean(1), passes.std(1)
+    assert torch.all(std > 0)
+    assert torch.all((mean - expected).abs() < 5 * std / math.sqrt(reps))
+    # the kept activations are scaled by 1 / (1 - p): without it, the mean would be off
+    b = model.biases[1].detach().squeeze(-1)
+    unscaled = b + (1 - 0.4) * (mean - b)
+    assert not torch.all((unscaled - expected).abs() < 5 * std / math.sqrt(reps))
+
+
+def test_dropout_is_off_in_eval_mode_and_seeded():
+    model = StackedMLP([0, 1], (3, 16, 16, 1), dropout=0.5, seed=3)
+    x = torch.randn(2, 5, 3, generator=gen(5))
+    model.eval()
+    assert torch.equal(model(x), model(x))
+    torch.testing.assert_close(model(x)[1], plain_mlp(model, 1)(x[1]).squeeze(-1))
+    model.train()
+    assert not torch.equal(model(x), model(x))
+    again = StackedMLP([0, 1], (3, 16, 16, 1), dropout=0.5, seed=3).train()
+    assert torch.equal(StackedMLP([0, 1], (3, 16, 16, 1), dropout=0.5, seed=3).train()(x), again(x))
+
+
+def test_zero_dropout_training_output_equals_eval_output():
+    model = StackedMLP([0, 1], (3, 8, 1))
+    x = torch.randn(2, 5, 3, generator=gen(6))
+    assert torch.equal(model.train()(x), model.eval()(x))
+
+
+@pytest.mark.parametrize("noise", [{"input_noise": 0.3}, {"weight_noise": 0.3}])
+def test_noise_changes_training_outputs_only(noise):
+    clean = StackedMLP([0, 1], (3, 8, 1))
+    noisy = StackedMLP([0, 1], (3, 8, 1), **noise)
+    x = torch.randn(2, 5, 3, generator=gen(7))
+    with torch.no_grad():
+        reference = clean.eval()(x)
+        assert torch.equal(noisy.eval()(x), reference)
+        a, b = noisy.train()(x), noisy(x)
+    assert not torch.allclose(a, reference)
+    assert not torch.allclose(a, b)
+    # the noise does not modify the parameters
+    assert all(
+        torch.equal(p, q) for p, q in zip(clean.parameters(), noisy.parameters(), strict=True)
+    )
+
+
+def test_weight_noise_has_the_requested_standard_deviation():
+    # a linear model with zero weights: the output is x @ noise, so for x = e_1 it is
+    # one noise entry, of standard deviation weight_noise
+    model = StackedMLP([0], (1, 1), weight_noise=0.5)
+    with torch.no_grad():
+        model.weights[0].zero_()
+        model.biases[0].zero_()
+        model.train()
+        draws = torch.stack([model(torch.ones(1, 1, 1)) for _ in range(4000)])
+    assert abs(float(draws.std()) - 0.5) < 0.03
+
+
+# --- batch normalization --------------------------------------------------------------------------
+
+
+def bn_model() -> tuple[StackedMLP, torch.Tensor]:
+    model = StackedMLP([0, 1, 2], (3, 5, 1), batch_norm=True)
+    with torch.no_grad():
+        model.gammas[0].copy_(1 + torch.rand(model.gammas[0].shape, generator=gen(8)))
+        model.betas[0].copy_(torch.randn(model.betas[0].shape, generator=gen(9)))
+    x = torch.randn(3, 8, 3, generator=gen(10))
+    x[1] = 40 * x[1] + 7  # very different statistics: pooling the networks would show
+    return model, x
+
+
+def pre_activation(model: StackedMLP, x: torch.Tensor, j: int) -> torch.Tensor:
+    return (x[j] @ model.weights[0][j] + model.biases[0][j]).detach()
+
+
+def test_batch_norm_uses_each_networks_own_batch_statistics():
+    model, x = bn_model()
+    out = model.train()(x).detach()
+    for j in range(3):
+        h = F.batch_norm(
+            pre_activation(model, x, j),
+            None,
+            None,
+            model.gammas[0][j, 0].detach(),
+            model.betas[0][j, 0].detach(),
+            training=True,
+            eps=1e-5,
+        )
+        want = torch.relu(h) @ model.weights[1][j].detach() + model.biases[1][j].detach()
+        torch.testing.assert_close(out[j], want.squeeze(-1))
+
+
+def test_batch_norm_running_statistics_follow_nn_batchnorm1d():
+    model, x = bn_model()
+    refs = [nn.BatchNorm1d(5).train() for _ in range(3)]
+    for step in range(3):
+        xs = x * (1 + step) + step  # three different batches
+        model.train()(xs)
+        for j, bn in enumerate(refs):
+            bn(pre_activation(model, xs, j))
+    for j, bn in enumerate(refs):
+        torch.testing.assert_close(model.running_mean0[j, 0], bn.running_mean)
+        torch.testing.assert_close(model.running_var0[j, 0], bn.running_var)
+    # eval mode normalizes with the running statistics, like BatchNorm1d.eval()
+    out = model.eval()(x).detach()
+    for j, bn in enumerate(refs):
+        bn.eval()
+        with torch.no_grad():
+            bn.weight.copy_(model.gammas[0][j, 0])
+            bn.bias.copy_(model.betas[0][j, 0])
+            h = torch.relu(bn(pre_activation(model, x, j)))
+        want = h @ model.weights[1][j].detach() + model.biases[1][j].detach()
+        torch.testing.assert_close(out[j], want.squeeze(-1))
+
+
+def test_eval_mode_does_not_update_running_statistics():
+    model, x = bn_model()
+    before = {n: b.clone() for n, b in model.named_buffers()}
+    model.eval()(x)
+    assert all(torch.equal(b, before[n]) for n, b in model.named_buffers())
+    model.train()(x)
+    assert not torch.equal(model.running_mean0, before["running_mean0"])
+
+
+# --- max-norm and member -----------------------------------------------------------------------
+
+
+def test_apply_max_norm_is_torch_renorm_per_unit():
+    model = StackedMLP([0, 1], (4, 6, 3, 1))
+    with torch.no_grad():
+        for W in model.weights:
+            scales = torch.rand(W.shape[0], 1, W.shape[2], generator=gen(11)) * 6
+            W.mul_(scales)
+    before = [W.detach().clone() for W in model.weights]
+    c = 1.2
+    model.apply_max_norm(c)
+    for W0, W in zip(before, model.weights, strict=True):
+        W = W.detach()
+        norms = W.norm(dim=1)  # (k, fan_out): incoming weights of each unit
+        assert torch.all(norms <= c * (1 + 1e-5))
+        short = W0.norm(dim=1) <= c
+        assert short.any() and (~short).any()
+        assert torch.equal(W.transpose(1, 2)[short], W0.transpose(1, 2)[short])
+        torch.testing.assert_close(norms[~short], torch.full_like(norms[~short], c))
+        for j in range(2):
+            torch.testing.assert_close(W[j].T, torch.renorm(W0[j].T, 2, 0, c))
+
+
+def test_apply_max_norm_leaves_biases_alone():
+    model = StackedMLP([0], (3, 4, 1))
+    biases = [b.detach().clone() for b in model.biases]
+    model.apply_max_norm(1e-3)
+    assert all(torch.equal(a, b) for a, b in zip(biases, model.biases, strict=True))
+    with pytest.raises(ValueError, match="max_norm must be in"):
+        model.apply_max_norm(0.0)
+
+
+def test_member_returns_one_network_and_restores_the_mode():
+    model = StackedMLP([0, 1, 2], (2, 8, 1), dropout=0.5, batch_norm=True)
+    x = torch.randn(3, 10, 2, generator=gen(12))
+    model.train()(x)  # move the running statistics away from their start
+    points = torch.randn(7, 2, generator=gen(13))
+    f = model.member(2)
+    assert model.training
+    out = f(points)
+    assert model.training
+    assert out.shape == (7,)
+    assert torch.equal(out, f(points))  # eval mode: no dropout
+    expected = model.eval()(points.expand(3, 7, 2))[2]
+    torch.testing.assert_close(out, expected)
+    assert not model.training
+    model.member(0)(points)
+    assert not model.training
+    with pytest.raises(ValueError, match="j must be in"):
+        model.member(3)
+
+
+# --- bad arguments -----------------------------------------------------------------------------
+
+
+def test_bad_constructor_arguments_are_rejected():
+    with pytest.raises(ValueError, match="sizes must end with 1"):
+        StackedMLP([0], (2, 8, 2))
+    with pytest.raises(ValueError, match="seeds must contain at least one seed"):
+        StackedMLP([], (2, 1))
+    with pytest.raises(TypeError, match="seeds must be"):
+        StackedMLP(3, (2, 1))
+    with pytest.raises(ValueError, match=r"seeds\[1\] must be in"):
+        StackedMLP([0, -1], (2, 1))
+    with pytest.raises(TypeError, match=r"sizes\[1\] must be an integer"):
+        StackedMLP([0], (2, 2.5, 1))
+    with pytest.raises(ValueError, match=r"dropout must be in \[0.0, 1.0\)"):
+        StackedMLP([0], (2, 1), dropout=-0.1)
+    with pytest.raises(ValueError, match="dropout must be in"):
+        StackedMLP([0], (2, 1), dropout=1.0)
+    with pytest.raises(ValueError, match="input_noise must be in"):
+        StackedMLP([0], (2, 1), input_noise=-1.0)
+    with pytest.raises(ValueError, match="weight_noise must be in"):
+        StackedMLP([0], (2, 1), weight_noise=-1.0)
+
+
+def test_empty_seeds_and_short_sizes_are_value_errors():
+    with pytest.raises(ValueError, match="seeds"):
+        StackedMLP([], (2, 1))
+    with pytest.raises(ValueError, match="sizes"):
+        StackedMLP([0], (1,))
+
+
+@pytest.mark.parametrize("shape", [(2, 5, 2), (3, 5, 3), (5, 2), (3, 5, 2, 1)])
+def test_wrong_input_shape_is_rejected(shape):
+    model = StackedMLP([0, 1, 2], (2, 4, 1))
+    with pytest.raises(ValueError, match=r"x must have shape \(k=3, n, d=2\)"):
+        model(torch.zeros(shape))
+
+
+# --- train_stack ---------------------------------------------------------------------------------
+
+
+def sgd_step(model: StackedMLP, X, y, lr: float = 0.1, **kwargs) -> StackHistory:
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    return train_stack(model, X, y, None, None, opt, num_epochs=1, **kwargs)
+
+
+def test_training_lowers_the_training_loss_and_leaves_eval_mode():
+    X, y = toy_data(3, 40)
+    model = StackedMLP([0, 1, 2], (2, 16, 1), dropout=0.1)
+    opt = torch.optim.Adam(model.parameters(), lr=0.02)
+    h = train_stack(model, X, y, None, None, opt, num_epochs=60)
+    curves = h.as_arrays()
+    assert curves["train_loss"].shape == (60, 3)
+    assert "val_loss" not in curves
+    assert np.all(curves["train_loss"][-1] < 0.7 * curves["train_loss"][0])
+    assert np.all(curves["train_acc"][-1] > 0.8)
+    assert not model.training
+    # the last record is the final model's data loss and accuracy
+    with torch.no_grad():
+        out = model(X)
+    np.testing.assert_allclose(
+        curves["train_loss"][-1],
+        F.binary_cross_entropy_with_logits(out, y, reduction="none").mean(1).numpy(),
+        rtol=1e-6,
+    )
+    np.testing.assert_array_equal(curves["train_acc"][-1], stack_accuracy(out, y).numpy())
+    np.testing.assert_array_equal(h.best_epoch, [60, 60, 60])
+
+
+def test_stack_accuracy():
+    logits = torch.tensor([[2.0, -1.0, 0.5, -3.0], [-1.0, -1.0, -1.0, 1.0]])
+    y = torch.tensor([[1.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 1.0]])
+    torch.testing.assert_close(stack_accuracy(logits, y), torch.tensor([0.75, 0.5]))
+
+
+def test_one_step_equals_independent_steps_of_each_network():
+    X, y = toy_data(2, 12)
+    stack = StackedMLP([4, 9], (2, 8, 1))
+    sgd_step(stack, X, y, lr=0.5)
+    for j, s in enumerate([4, 9]):
+        single = StackedMLP([s], (2, 8, 1))
+        sgd_step(single, X[j : j + 1], y[j : j + 1], lr=0.5)
+        for a, b in zip(params_of(stack, j), params_of(single, 0), strict=True):
+            torch.testing.assert_close(a, b)
+
+
+def test_l1_adds_lr_times_l1_times_sign_to_the_weights_only():
+    X, y = toy_data(2, 12)
+    plain, penalized = StackedMLP([0, 1], (2, 8, 1)), StackedMLP([0, 1], (2, 8, 1))
+    lr, l1 = 0.1, 0.05
+    sgd_step(plain, X, y, lr=lr)
+    sgd_step(penalized, X, y, lr=lr, l1=l1)
+    for W0, W1 in zip(plain.weights, penalized.weights, strict=True):
+        torch.testing.assert_close(W1 - W0, -lr * l1 * torch.sign(W0), atol=1e-6, rtol=0)
+    for b0, b1 in zip(plain.biases, penalized.biases, strict=True):
+        torch.testing.assert_close(b1, b0)
+
+
+def test_l1_shrinks_the_weights():
+    X, y = toy_data(2, 30)
+
+    def weight_l1(l1: float) -> torch.Tensor:
+        model = StackedMLP([0, 1], (2, 16, 1))
+        opt = torch.optim.Adam(model.parameters(), lr=0.02)
+        train_stack(model, X, y, None, None, opt, num_epochs=80, l1=l1, record_every=80)
+        return sum(W.detach().abs().sum(dim=(1, 2)) for W in model.weights)
+
+    assert torch.all(weight_l1(0.01) < 0.8 * weight_l1(0.0))
+
+
+def test_label_smoothing_bounds_the_logits():
+    # six points per network, 32 hidden units: each point can reach its own optimum
+    k = 3
+    X = torch.randn(k, 6, 2, generator=gen(14))
+    y = (torch.rand(k, 6, generator=gen(15)) < 0.5).float()
+
+    def final_logits(eps: float) -> torch.Tensor:
+        model = StackedMLP(list(range(k)), (2, 32, 1))
+        opt = torch.optim.Adam(model.parameters(), lr=0.02)
+        train_stack(model, X, y, None, None, opt, num_epochs=300, label_smoothing=eps)
+        with torch.no_grad():
+            return model(X)
+
+    eps = 0.2
+    target = smoothed_optimal_logit(eps)
+    assert target == pytest.approx(math.log((1 - eps / 2) / (eps / 2)))
+    smoothed = final_logits(eps)
+    torch.testing.assert_close(smoothed.abs(), torch.full_like(smoothed, target), atol=0.05, rtol=0)
+    # the sign still follows the label
+    assert torch.equal((smoothed > 0).float(), y)
+    assert torch.all(final_logits(0.0).abs() > target + 2)
+
+
+def test_clip_norm_bounds_each_networks_step():
+    X, y = toy_data(3, 20)
+    X[0] *= 1000  # network 0: a huge gradient
+    lr, c = 0.1, 1e-3
+    model = StackedMLP([0, 1, 2], (2, 8, 1))
+    before = [params_of(model, j) for j in range(3)]
+    sgd_step(model, X, y, lr=lr, clip_norm=c)
+    for j in range(3):
+        step = step_length(params_of(model, j), before[j])
+        # every network's gradient is above this tiny threshold: each step has length lr c
+        assert step == pytest.approx(lr * c, rel=1e-3)
+
+
+def test_clip_norm_is_per_network():
+    X, y = toy_data(2, 20)
+    X[0] *= 1000
+    y[0] = 1 - y[0]
+
+    def one_step(clip: float | None) -> StackedMLP:
+        model = StackedMLP([0, 1], (2, 8, 1))
+        sgd_step(model, X, y, lr=0.1, clip_norm=clip)
+        return model
+
+    # the gradient norm of each network, measured without clipping
+    model = StackedMLP([0, 1], (2, 8, 1))
+    F.binary_cross_entropy_with_logits(model(X), y, reduction="none").mean(1).sum().backward()
+    norms = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in model.parameters()))
+    assert norms[0] > 100 * norms[1]
+    clip = float(2 * norms[1])  # clips network 0 only
+    free, clipped = one_step(None), one_step(clip)
+    start = StackedMLP([0, 1], (2, 8, 1))
+    for a, b in zip(params_of(free, 1), params_of(clipped, 1), strict=True):
+        torch.testing.assert_close(a, b)
+    step0 = step_length(params_of(clipped, 0), params_of(start, 0))
+    assert step0 == pytest.approx(0.1 * clip, rel=1e-3)
+
+
+def test_max_norm_in_training_keeps_every_unit_inside_the_ball():
+    X, y = toy_data(2, 20)
+    model = StackedMLP([0, 1], (2, 16, 1))
+    opt = torch.optim.Adam(model.parameters(), lr=0.05)
+    train_stack(model, X, y, None, None, opt, num_epochs=30, max_norm=0.5)
+    for W in model.weights:
+        assert torch.all(W.detach().norm(dim=1) <= 0.5 * (1 + 1e-5))
+
+
+@pytest.fixture(scope="module")
+def early_stopping_run():
+    # few noisy points and a wide network: the validation loss turns up early; dropout and
+    # weight noise make it wiggle, so a short patience can stop before the overall minimum
+    X, y = toy_data(3, 15, seed=16)
+    y = torch.where(torch.rand(3, 15, generator=gen(17)) < 0.3, 1 - y, y)
+    X_val, y_val = toy_data(3, 200, seed=18)
+
+    def fit(patience: int) -> tuple[StackedMLP, StackHistory]:
+        model = StackedMLP([0, 1, 2], (2, 64, 1), dropout=0.5, weight_noise=0.2)
+        opt = torch.optim.Adam(model.parameters(), lr=0.03)
+        h = train_stack(model, X, y, X_val, y_val, opt, num_epochs=120, patience=patience)
+        return model, h
+
+    return X_val, y_val, fit
+
+
+# On these curves one network's validation loss does not improve for exactly four epochs
+# after an early minimum and improves later: patience 4 stops looking there, patience 5
+# goes on to the overall minimum. The two values pin the rule down to the epoch.
+@pytest.mark.parametrize(
+    ("patience", "misses_later_minimum"), [(120, False), (4, True), (5, False)]
+)
+def test_early_stopping_restores_each_networks_best_epoch(
+    early_stopping_run, patience, misses_later_minimum
+):
+    X_val, y_val, fit = early_stopping_run
+    model, h = fit(patience)
+    val_loss = h.as_arrays()["val_loss"]
+    assert h.epochs == list(range(1, 121))
+    assert val_loss.shape == (120, 3)
+    argmin = np.argmin(val_loss, axis=0) + 1
+    for j in range(3):
+        # the rule of lessons_lib.early_stopping, replayed on network j's curve
+        _, best = stopping_epoch(val_loss[:, j].tolist(), patience=patience)
+        assert h.best_epoch[j] == best
+    if misses_later_minimum:
+        assert np.any(h.best_epoch < argmin)
+    else:
+        np.testing.assert_array_equal(h.best_epoch, argmin)
+    assert np.any(h.best_epoch < 120)
+    assert len(set(h.best_epoch.tolist())) > 1  # each network has its own best epoch
+    with torch.no_grad():
+        final = F.binary_cross_entropy_with_logits(model(X_val), y_val, reduction="none").mean(1)
+    picked = val_loss[h.best_epoch - 1, np.arange(3)]
+    np.testing.assert_array_equal(final.numpy(), picked)
+    if not misses_later_minimum:
+        np.testing.assert_array_equal(final.numpy(), val_loss.min(axis=0))
+
+
+def test_early_stopping_needs_validation_data():
+    X, y = toy_data(1, 10)
+    model = StackedMLP([0], (2, 4, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=r"early stopping \(patience=3\) needs X_val"):
+        train_stack(model, X, y, None, None, opt, patience=3)
+    with pytest.raises(ValueError, match="pass both X_val and y_val"):
+        train_stack(model, X, y, X, None, opt)
+
+
+@pytest.mark.parametrize(
+    ("num_epochs", "every", "epochs"),
+    [(10, 4, [4, 8, 10]), (9, 3, [3, 6, 9]), (5, 1, [1, 2, 3, 4, 5]), (3, 10, [3])],
+)
+def test_record_every_records_the_right_epochs(num_epochs, every, epochs):
+    X, y = toy_data(2, 10)
+    model = StackedMLP([0, 1], (2, 4, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    h = train_stack(
+        model, X, y, X, y, opt, num_epochs=num_epochs, record_every=every, patience=None
+    )
+    assert h.epochs == epochs
+    arrays = h.as_arrays()
+    assert set(arrays) == {"train_loss", "val_loss", "train_acc", "val_acc"}
+    for a in arrays.values():
+        assert a.shape == (len(epochs), 2)
+    # training and validation data are the same here
+    np.testing.assert_array_equal(arrays["train_loss"], arrays["val_loss"])
+
+
+def test_record_every_gives_the_same_weights():
+    X, y = toy_data(2, 10)
+    models = []
+    for every in (1, 7):
+        model = StackedMLP([0, 1], (2, 4, 1))
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        train_stack(model, X, y, None, None, opt, num_epochs=10, record_every=every)
+        models.append(model)
+    for p, q in zip(models[0].parameters(), models[1].parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
+def test_train_stack_rejects_bad_arguments():
+    X, y = toy_data(2, 10)
+    model = StackedMLP([0, 1], (2, 4, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match="model must be a StackedMLP"):
+        train_stack(nn.Linear(2, 1), X, y, None, None, opt)
+    with pytest.raises(ValueError, match=r"X_train must be a tensor of rank 3 with k=2"):
+        train_stack(model, X[:1], y, None, None, opt)
+    with pytest.raises(ValueError, match="y_train must be a tensor of rank 2"):
+        train_stack(model, X, y[..., None], None, None, opt)
+    with pytest.raises(ValueError, match="X_val must be a tensor"):
+        train_stack(model, X, y, X[0], y, opt)
+    with pytest.raises(ValueError, match="label_smoothing must be in"):
+        train_stack(model, X, y, None, None, opt, label_smoothing=1.0)
+    with pytest.raises(ValueError, match="clip_norm must be in"):
+        train_stack(model, X, y, None, None, opt, clip_norm=0.0)
+    with pytest.raises(ValueError, match="patience must be in"):
+        train_stack(model, X, y, X, y, opt, patience=0)
+    with pytest.raises(ValueError, match="record_every must be in"):
+        train_stack(model, X, y, None, None, opt, record_every=0)
+    with pytest.raises(ValueError, match="l1 must be in"):
+        train_stack(model, X, y, None, None, opt, l1=-1.0)
