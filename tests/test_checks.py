@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from lessons_lib.checks import Feedback, check_bias_variance, check_polynomial_features
-from lessons_lib.checks.feedback import NOT_STARTED, call_learner
+from lessons_lib.checks.feedback import NOT_STARTED, as_array, as_tensor, call_learner
 from lessons_lib.linear import polynomial_features
 from lessons_lib.stats import bias_variance
 
@@ -81,6 +82,33 @@ def test_call_learner_reports_a_value_that_is_not_a_function():
 
 def poly_loop(x, degree):
     return np.stack([x**j for j in range(degree + 1)], axis=1)
+
+
+def test_as_array_converts_and_checks_the_shape():
+    arr, problem = as_array("ex", [[1, 2], [3, 4]], (2, 2))
+    assert problem is None and arr.dtype == float and arr.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+    arr, problem = as_array("ex", [1, 2, 3], (2, 2))
+    assert arr is None and "should have shape (2, 2), got (3,)" in problem.message
+    arr, problem = as_array("ex", "text", (2,))
+    assert arr is None and problem.message == "return a NumPy array, got str."
+    assert problem.exercise == "ex" and not problem
+
+
+def test_as_tensor_converts_detaches_and_checks_the_shape():
+    x = torch.ones(3, requires_grad=True)
+    t, problem = as_tensor("ex", x * 2, (3,), dtype=torch.float64)
+    assert problem is None and t.dtype == torch.float64 and not t.requires_grad
+    t, problem = as_tensor("ex", np.zeros(3), (3,))
+    assert problem is None and t.dtype == torch.float32
+    t, problem = as_tensor("ex", [torch.ones(2), torch.ones(2)], (2,))
+    assert t is None and problem.message == "return a tensor, got list."
+    t, problem = as_tensor("ex", torch.ones(2, 3), (3, 2))
+    assert t is None and "should have shape (3, 2), got (2, 3)" in problem.message
+
+
+def test_as_tensor_can_insist_on_a_torch_tensor():
+    t, problem = as_tensor("ex", np.zeros(3), (3,), require_tensor=True)
+    assert t is None and problem.message == "return a torch tensor, got ndarray."
 
 
 @pytest.mark.parametrize(

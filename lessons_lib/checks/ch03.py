@@ -8,21 +8,7 @@ import numpy as np
 import torch
 
 from ..penalties import soft_threshold
-from .feedback import Feedback, call_learner
-
-
-def _as_array(
-    name: str, got: object, shape: tuple[int, ...]
-) -> tuple[np.ndarray | None, Feedback | None]:
-    try:
-        arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return None, Feedback(name, False, f"return a NumPy array, got {type(got).__name__}.")
-    if arr.shape != shape:
-        return None, Feedback(
-            name, False, f"return an array of the input's shape {shape}, got {arr.shape}."
-        )
-    return arr, None
+from .feedback import Feedback, as_array, call_learner
 
 
 def check_penalty_gradient(fn: Callable[[np.ndarray, float, float], np.ndarray]) -> Feedback:
@@ -43,7 +29,7 @@ def check_penalty_gradient(fn: Callable[[np.ndarray, float, float], np.ndarray])
     got, problem = call_learner(name, fn, w.copy(), lam1, lam2)
     if problem is not None:
         return problem
-    got, problem = _as_array(name, got, w.shape)
+    got, problem = as_array(name, got, w.shape)
     if problem is not None:
         return problem
     t = torch.tensor(w, requires_grad=True)
@@ -97,7 +83,7 @@ def check_soft_threshold(fn: Callable[[np.ndarray, float], np.ndarray]) -> Feedb
         got, problem = call_learner(name, fn, v.copy(), t)
         if problem is not None:
             return problem
-        got, problem = _as_array(name, got, v.shape)
+        got, problem = as_array(name, got, v.shape)
         if problem is not None:
             return problem
         want = soft_threshold(v, t)

@@ -7,21 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from .feedback import Feedback, call_learner
-
-
-def _as_tensor(
-    name: str, got: object, shape: torch.Size
-) -> tuple[torch.Tensor | None, Feedback | None]:
-    if not isinstance(got, torch.Tensor):
-        return None, Feedback(name, False, f"return a torch tensor, got {type(got).__name__}.")
-    if got.shape != shape:
-        return None, Feedback(
-            name,
-            False,
-            f"the output must have the input's shape {tuple(shape)}, got {tuple(got.shape)}.",
-        )
-    return got.detach().double(), None
+from .feedback import Feedback, as_tensor, call_learner
 
 
 def check_inverted_dropout(fn: Callable[..., torch.Tensor]) -> Feedback:
@@ -45,7 +31,7 @@ def check_inverted_dropout(fn: Callable[..., torch.Tensor]) -> Feedback:
         got, problem = call_learner(name, fn, x.clone(), p, True, gen)
         if problem is not None:
             return problem
-        out, problem = _as_tensor(name, got, x.shape)
+        out, problem = as_tensor(name, got, x.shape, dtype=torch.float64, require_tensor=True)
         if problem is not None:
             return problem
         zero_frac = float((out == 0).double().mean())
@@ -97,7 +83,7 @@ def check_inverted_dropout(fn: Callable[..., torch.Tensor]) -> Feedback:
     got, problem = call_learner(name, fn, x.clone(), 0.5, False, torch.Generator().manual_seed(0))
     if problem is not None:
         return problem
-    out, problem = _as_tensor(name, got, x.shape)
+    out, problem = as_tensor(name, got, x.shape, dtype=torch.float64, require_tensor=True)
     if problem is not None:
         return problem
     if torch.allclose(out, 0.5 * x.double()):

@@ -8,22 +8,7 @@ import torch
 from torch import nn
 
 from ..regularizers import mc_dropout_predict
-from .feedback import Feedback, call_learner
-
-
-def _as_tensor(
-    name: str, got: object, shape: torch.Size
-) -> tuple[torch.Tensor | None, Feedback | None]:
-    """Turn a learner's result into a float tensor of ``shape``, or explain why not."""
-    try:
-        t = torch.as_tensor(got, dtype=torch.float32)
-    except (TypeError, ValueError, RuntimeError):
-        return None, Feedback(name, False, f"return a tensor, got {type(got).__name__}.")
-    if t.shape != shape:
-        return None, Feedback(
-            name, False, f"the result should have shape {tuple(shape)}, got {tuple(t.shape)}."
-        )
-    return t, None
+from .feedback import Feedback, as_tensor, call_learner
 
 
 def _reference_clip(grads: Sequence[torch.Tensor], max_norm: float) -> list[torch.Tensor]:
@@ -62,7 +47,7 @@ def check_clip_by_norm(
             )
         tensors = []
         for g, out in zip(grads, got, strict=True):
-            t, problem = _as_tensor(name, out, g.shape)
+            t, problem = as_tensor(name, out, g.shape)
             if problem is not None:
                 return problem
             tensors.append(t)
@@ -122,7 +107,7 @@ def check_max_norm(fn: Callable[[torch.Tensor, float], torch.Tensor]) -> Feedbac
         got, problem = call_learner(name, fn, W.clone(), c)
         if problem is not None:
             return problem
-        t, problem = _as_tensor(name, got, W.shape)
+        t, problem = as_tensor(name, got, W.shape)
         if problem is not None:
             return problem
         want = torch.renorm(W, 2, 0, c)
@@ -190,10 +175,10 @@ def check_mc_predict(
         return problem
     if not isinstance(got, (tuple, list)) or len(got) != 2:
         return Feedback(name, False, "return a pair (mean, std) of tensors.")
-    mean, problem = _as_tensor(name, got[0], eval_out.shape)
+    mean, problem = as_tensor(name, got[0], eval_out.shape)
     if problem is not None:
         return problem
-    std, problem = _as_tensor(name, got[1], eval_out.shape)
+    std, problem = as_tensor(name, got[1], eval_out.shape)
     if problem is not None:
         return problem
     if torch.allclose(std, torch.zeros_like(std)):
