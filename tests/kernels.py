@@ -37,8 +37,26 @@ class IpcKernelManager(KernelManager):
         return str(_SOCKET_DIR / uuid.uuid4().hex[:12])
 
 
-def use_ipc_kernels_in_nbval() -> None:
-    """Make nbval start its kernels with :class:`IpcKernelManager`."""
+def use_ipc_kernels_in_nbval(attempts: int = 3) -> None:
+    """Make nbval start its kernels with :class:`IpcKernelManager`.
+
+    A kernel that still dies during start-up (for any other reason) is started again,
+    up to ``attempts`` times, before the notebook's cells are reported as errors.
+    """
     import nbval.kernel
 
     nbval.kernel.KernelManager = IpcKernelManager
+    start = nbval.kernel.start_new_kernel
+    if getattr(start, "retries", False):
+        return
+
+    def start_with_retries(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+
+    start_with_retries.retries = True
+    nbval.kernel.start_new_kernel = start_with_retries
