@@ -252,3 +252,33 @@ def test_search_finds_a_chapter_by_a_term_from_it(browser, server):
     hits = visit.page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
     assert any("01_why_regularize" in h for h in hits), hits
     assert visit.errors == [] and visit.failed == []
+
+
+def test_theme_switch_stays_accessible_when_its_icons_arrive_late(browser, server):
+    # On a slow machine the icon script may replace the switch's icons after course.js
+    # has repaired them; the repair must follow (a flake seen once in CI).
+    visit = Visit(browser, f"{server}/book/intro.html")
+    page = visit.page
+    page.wait_for_function("() => window.courseAccessibilityRepaired === true", timeout=10_000)
+    titles = page.evaluate(
+        """async () => {
+            const button = document.querySelector('.theme-switch-button');
+            const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+            svg.setAttribute('role', 'img');
+            const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+            title.textContent = 'late icon';
+            svg.appendChild(title);
+            button.appendChild(svg);
+            await new Promise((resolve) => setTimeout(resolve, 0));
+            return [button.querySelectorAll('svg title').length, svg.getAttribute('role'),
+                    svg.getAttribute('aria-hidden')];
+        }"""
+    )
+    assert titles == [0, None, "true"]
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate(
+        "async () => (await axe.run('.theme-switch-button', {resultTypes: ['violations']}))"
+        ".violations.map(v => v.id)"
+    )
+    assert violations == []
+    page.close()

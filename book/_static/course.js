@@ -9,11 +9,13 @@ function repairAccessibility() {
     .forEach((el) => el.removeAttribute("aria-label"));
   // The colour-mode switch is named by its aria-label; the titles inside its
   // (aria-hidden) icons would otherwise count as visible text.
+  // Only what needs changing is changed, so running this again is a no-op.
   document.querySelectorAll(".theme-switch-button svg").forEach((svg) => {
     svg.querySelectorAll("title").forEach((t) => t.remove());
-    svg.removeAttribute("aria-labelledby");
-    svg.removeAttribute("role");
-    svg.setAttribute("aria-hidden", "true");
+    ["aria-labelledby", "role"].forEach((name) => {
+      if (svg.hasAttribute(name)) svg.removeAttribute(name);
+    });
+    if (svg.getAttribute("aria-hidden") !== "true") svg.setAttribute("aria-hidden", "true");
   });
   // sphinxcontrib-bibtex marks entries of a role="list" with the deprecated
   // doc-biblioentry role; a list needs listitem children.
@@ -37,11 +39,18 @@ document.addEventListener("click", (event) => {
   }
 });
 
-// The icon script swaps <i> for <svg> around the load event: repair after it.
+// The icon script swaps <i> for <svg> around the load event, sometimes later on a slow
+// machine: repair after load, and again whenever the icons of the colour-mode switch
+// are replaced (a MutationObserver on their child nodes; the repair itself only changes
+// attributes and removes titles, so it settles after one pass).
+const iconObserver = new MutationObserver(() => repairAccessibility());
 window.addEventListener("load", () =>
   setTimeout(() => {
     repairAccessibility();
     markScrollableBlocks();
+    document
+      .querySelectorAll(".theme-switch-button")
+      .forEach((button) => iconObserver.observe(button, { childList: true, subtree: true }));
     window.courseAccessibilityRepaired = true;
   }, 50),
 );
