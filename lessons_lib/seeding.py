@@ -19,6 +19,8 @@ from ._validate import check_int
 
 SEED_ENV_VAR = "LESSONS_SEED"
 DEFAULT_SEED = 0
+#: Base seed ``b`` draws its repetitions from ``[b * SEED_STRIDE, (b + 1) * SEED_STRIDE)``.
+SEED_STRIDE = 10_000
 
 
 def base_seed() -> int:
@@ -62,10 +64,12 @@ def seed_everything(seed: int | None = None) -> int:
 
 
 def seeds(n: int, offset: int = 0) -> list[int]:
-    """Return ``n`` consecutive seeds starting at ``base_seed() + offset``.
+    """Return ``n`` consecutive seeds starting at ``base_seed() * SEED_STRIDE + offset``.
 
-    Experiments that are repeated "over several seeds" use these, so changing
-    ``LESSONS_SEED`` moves every repetition to fresh draws.
+    Experiments that are repeated "over several seeds" use these. Each base seed owns
+    its own block of ``SEED_STRIDE`` seeds, so changing ``LESSONS_SEED`` (even by 1)
+    moves every repetition to fresh, disjoint draws: a claim checked with base seeds 0
+    and 1 has been checked on two independent sets of runs.
 
     Args:
         n: how many seeds (at least 1).
@@ -77,7 +81,7 @@ def seeds(n: int, offset: int = 0) -> list[int]:
     """
     n = check_int("n", n, low=1)
     offset = check_int("offset", offset, low=0)
-    start = base_seed() + offset
+    start = base_seed() * SEED_STRIDE + offset
     return list(range(start, start + n))
 
 

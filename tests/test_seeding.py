@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from lessons_lib.seeding import (
     DEFAULT_SEED,
     SEED_ENV_VAR,
+    SEED_STRIDE,
     base_seed,
     make_generator,
     seed_everything,
@@ -145,11 +146,19 @@ def test_seed_everything_rejects_invalid_seeds(seed, error, match):
 
 @settings(max_examples=30, deadline=None)
 @given(n=st.integers(1, 50), offset=st.integers(0, 1000), base=st.integers(0, 10**6))
-def test_seeds_are_n_consecutive_integers_from_base_plus_offset(n, offset, base):
+def test_seeds_are_n_consecutive_integers_from_the_base_block_plus_offset(n, offset, base):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(SEED_ENV_VAR, str(base))
         result = seeds(n, offset=offset)
-    assert result == list(range(base + offset, base + offset + n))
+    start = base * SEED_STRIDE + offset
+    assert result == list(range(start, start + n))
+
+
+def test_neighbouring_base_seeds_give_disjoint_repetitions(monkeypatch):
+    monkeypatch.setenv(SEED_ENV_VAR, "0")
+    first = set(seeds(20, offset=500))
+    monkeypatch.setenv(SEED_ENV_VAR, "1")
+    assert first.isdisjoint(seeds(20, offset=500))
 
 
 def test_seeds_default_to_starting_at_zero(no_seed_env):
@@ -158,8 +167,8 @@ def test_seeds_default_to_starting_at_zero(no_seed_env):
 
 def test_seeds_follow_the_environment_variable(monkeypatch):
     monkeypatch.setenv(SEED_ENV_VAR, "10")
-    assert seeds(3) == [10, 11, 12]
-    assert seeds(2, offset=100) == [110, 111]
+    assert seeds(3) == [100_000, 100_001, 100_002]
+    assert seeds(2, offset=100) == [100_100, 100_101]
 
 
 @pytest.mark.parametrize(
