@@ -20,6 +20,7 @@ import numpy as np
 import torch
 
 from ._validate import check_choice, check_int, check_probability, check_real
+from .data import Split
 from .stacked import StackedMLP, stack_accuracy, train_stack
 from .stats import Summary, summarize
 
@@ -61,15 +62,12 @@ def disk_data(
 
 
 @dataclass(frozen=True)
-class StackedSplits:
-    """Train, validation and test sets of ``k`` seeds, stacked on axis 0."""
+class StackedSplits(Split):
+    """A :class:`~lessons_lib.data.Split` of ``k`` seeds' data, stacked on axis 0."""
 
-    X_train: torch.Tensor
-    y_train: torch.Tensor
-    X_val: torch.Tensor
-    y_val: torch.Tensor
-    X_test: torch.Tensor
-    y_test: torch.Tensor
+    def sizes(self) -> tuple[int, int, int]:
+        """Return ``(n_train, n_val, n_test)`` of each seed's data set."""
+        return self.y_train.shape[1], self.y_val.shape[1], self.y_test.shape[1]
 
 
 def stacked_splits(
@@ -86,8 +84,8 @@ def stacked_splits(
 
     Example:
         >>> d = stacked_splits([0, 1], n_train=20, n_val=10, n_test=30)
-        >>> tuple(d.X_train.shape), tuple(d.y_test.shape)
-        ((2, 20, 2), (2, 30))
+        >>> tuple(d.X_train.shape), d.sizes()
+        ((2, 20, 2), (20, 10, 30))
     """
     sizes = [
         check_int(n, v, low=1)

@@ -147,10 +147,6 @@ class StackedMLP(nn.Module):
                 x = x * keep / (1 - self.p)
         return x.squeeze(-1)
 
-    def weight_matrices(self) -> list[torch.Tensor]:
-        """The stacked weight tensors ``(k, fan_in, fan_out)``, without biases."""
-        return list(self.weights)
-
     @torch.no_grad()
     def apply_max_norm(self, max_norm: float) -> None:
         """Project each unit's incoming weight vector onto the ball of radius ``max_norm``."""
@@ -294,7 +290,7 @@ def train_stack(
         optimizer.zero_grad()
         loss = bce(model(X_train), targets).mean(dim=1).sum()  # networks are independent
         if l1 > 0:
-            loss = loss + l1 * sum(W.abs().sum() for W in model.weight_matrices())
+            loss = loss + l1 * sum(W.abs().sum() for W in model.weights)
         loss.backward()
         if clip_norm is not None:
             scale = torch.clamp(clip_norm / (_per_network_grad_norm(params) + 1e-12), max=1.0)
