@@ -37,19 +37,48 @@ def repository_url(root: Path = ROOT) -> str:
     return config["repository"]["url"].rstrip("/")
 
 
+SOURCE_ENV_VAR = "LESSONS_LIB_SOURCE"
+
+
 def install_cell_source(url: str) -> str:
-    """Source of the first cell: installs lessons_lib in Colab, does nothing elsewhere."""
+    """Source of the first cell: installs lessons_lib in Colab, does nothing elsewhere.
+
+    ``$LESSONS_LIB_SOURCE`` replaces the repository URL (the Colab emulation in
+    ``tests/test_colab.py`` points it at a local clone). When pip fails, the cell raises
+    an exception that shows one sentence (what failed, what to do) instead of a
+    traceback, and "Run all" stops there.
+    """
     return (
         "# Colab has no copy of the course: install its helper package from the repository.\n"
         "# Elsewhere (Binder, a local checkout) lessons_lib is already installed.\n"
         "import importlib.util\n"
+        "import os\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
-        f'REPOSITORY = "git+{url}"\n'
+        f'REPOSITORY = os.environ.get("{SOURCE_ENV_VAR}", "git+{url}")\n'
+        "\n"
+        "\n"
+        "class LessonsInstallError(Exception):\n"
+        '    """Shown as its one-sentence message, without a traceback."""\n'
+        "\n"
+        "    def _render_traceback_(self):\n"
+        '        return [f"LessonsInstallError: {self}"]\n'
+        "\n"
+        "\n"
         'if "google.colab" in sys.modules and importlib.util.find_spec("lessons_lib") is None:\n'
         '    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", REPOSITORY]\n'
-        "    subprocess.run(cmd, check=True)"
+        "    pip = subprocess.run(cmd, capture_output=True, text=True)\n"
+        "    if pip.returncode != 0:\n"
+        "        lines = [line.strip() for line in pip.stderr.splitlines() if line.strip()]\n"
+        '        errors = [line for line in lines if line.startswith(("ERROR", "fatal"))]\n'
+        '        reason = (errors or lines or ["no message"])[-1][:200]\n'
+        "        raise LessonsInstallError(\n"
+        '            f"The course\'s helper package could not be installed from {REPOSITORY} "\n'
+        '            f"(pip said: {reason}); check this runtime\'s internet connection and run "\n'
+        '            "this cell again, or open the lesson on Binder instead."\n'
+        "        ) from None\n"
+        "    importlib.invalidate_caches()"
     )
 
 
