@@ -6,6 +6,8 @@
 #   make sync     rewrite every notebook's Colab install cell from _config.yml
 #   make strip    remove outputs from the committed notebooks
 #   make assets   npm packages the site serves itself (MathJax, Mermaid, widgets) and axe-core
+#   make launch   open lessons as learners do: built wheel, Colab emulation, Binder pins,
+#                 JupyterLab in Chromium (venvs built once in _build/launch)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -16,7 +18,7 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install assets chromium book test student sync strip lint unit notebooks site clean
+.PHONY: install assets chromium book test student sync strip lint unit notebooks site launch clean
 
 install: $(STAMP)
 
@@ -62,7 +64,7 @@ lint: $(STAMP)
 	$(PY) tools/sync_notebooks.py --check
 
 unit: $(STAMP)
-	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not student"
+	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not student and not launch"
 
 notebooks: $(STAMP)
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
@@ -76,9 +78,15 @@ site: $(STAMP) $(NPM_STAMP) chromium
 test: $(STAMP)
 	$(MAKE) lint
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax \
-		-m "not site and not browser" tests lessons_lib book
+		-m "not site and not browser and not launch" tests lessons_lib book
+	$(MAKE) launch
 	$(MAKE) book
 	$(MAKE) site
+
+# The Colab emulation runs two chapters at a time itself; the rest runs one at a time.
+launch: $(STAMP) chromium
+	$(PY) tests/launch_envs.py
+	$(PY) -m pytest -q -p no:xdist -m launch tests
 
 clean:
 	rm -rf _build

@@ -219,3 +219,20 @@ def clean_env(**extra: str) -> dict[str, str]:
     env |= {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     env |= extra
     return env
+
+
+def build_all() -> None:
+    """Build (or reuse) the Colab and the Binder venvs, both at once (``make launch``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    colab = Path(__file__).parent / "colab" / "requirements.txt"
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [pool.submit(venv, "colab", [colab]), pool.submit(binder_venv)]
+        for job in jobs:
+            print(f"ready: {job.result()}")
+    print(f"launch venvs ready in {time.perf_counter() - start:.0f} s")
+
+
+if __name__ == "__main__":
+    build_all()
