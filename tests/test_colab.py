@@ -23,7 +23,9 @@ from pathlib import Path
 
 import launch_envs
 import pytest
-from course_repo import chapter_notebooks, source
+import tomllib
+from course_repo import ROOT, chapter_notebooks, source
+from packaging.requirements import Requirement
 
 pytestmark = pytest.mark.launch
 
@@ -163,3 +165,25 @@ def test_install_failure_is_one_sentence_and_stops_the_lesson(runtime, tmp_path)
     # Nothing after the install cell ran ("Run all" stops at the error).
     assert all(c.execution_count is None for c in after)
     print(f"\ninstall failure message: {message}", file=sys.stderr)
+
+
+def test_dependency_floors_are_versions_a_test_runs():
+    """pyproject's floors are the emulated Colab versions (torch: the course pin)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    floors = {}
+    for dep in project["dependencies"]:
+        req = Requirement(dep)
+        (spec,) = req.specifier
+        assert spec.operator == ">=", f"{dep}: expected a floor"
+        floors[req.name] = spec.version
+    colab = pinned()
+    course = {
+        line.split("==")[0]: line.split("==")[1].split()[0]
+        for line in (ROOT / "requirements.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    }
+    for name, floor in floors.items():
+        tested = colab[name] if name != "torch" else course[name]
+        assert tested.split(".")[:2] == floor.split(".")[:2], (
+            f"{name}>={floor} is not the version a test runs ({tested})"
+        )

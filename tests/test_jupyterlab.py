@@ -10,6 +10,7 @@ figure under it is redrawn (different image bytes). Screenshots go to
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import shutil
@@ -20,9 +21,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-import launch_envs
 import pytest
 from course_repo import BOOK, ROOT
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import sync_playwright
 
 pytestmark = pytest.mark.launch
 
@@ -57,6 +59,11 @@ def lab(tmp_path_factory):
     root = home / "root"
     root.mkdir()
     shutil.copyfile(CHAPTER, root / CHAPTER.name)
+    # JupyterLab 4 renders only the cells in view ("windowing"); render them all so the
+    # test can see every prompt and the widget.
+    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
     port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k != "LESSONS_LIB_WIDGETS"}
     env |= {
@@ -74,6 +81,7 @@ def lab(tmp_path_factory):
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
+        "--ServerApp.allow_root=True",  # CI runs as root
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
         "--LabApp.news_url=",
@@ -103,16 +111,26 @@ def lab(tmp_path_factory):
         log.close()
 
 
-def figure_png(page, slider_box) -> bytes:
-    """PNG bytes of the figure redrawn under the slider (the widget's output area)."""
-    img = slider_box.locator(".widget-output img").first
-    img.wait_for(state="visible", timeout=60_000)
-    return img.screenshot()
+def figure_png(slider_box, timeout_s: float = 60) -> bytes:
+    """PNG bytes of the figure under the slider (the widget's output area).
+
+    The redraw replaces the image element, so a lookup that races it is retried.
+    """
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            img = slider_box.locator(".widget-output img").first
+            src = img.get_attribute("src", timeout=5_000) or ""
+            if src.startswith("data:image/png;base64,"):
+                return base64.b64decode(src.split(",", 1)[1])
+        except PlaywrightError:
+            pass
+        if time.monotonic() > deadline:
+            raise AssertionError("no figure under the slider")
+        time.sleep(0.25)
 
 
 def test_slider_redraws_the_figure_in_jupyterlab(lab):
-    from playwright.sync_api import sync_playwright
-
     base, token, name = lab
     SHOTS.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
@@ -128,20 +146,24 @@ def test_slider_redraws_the_figure_in_jupyterlab(lab):
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         # Every cell has run when no prompt shows [*] and the last cell has a number.
-        page.wait_for_function(
-            """() => {
-                const prompts = [...document.querySelectorAll('.jp-InputArea-prompt')];
+        try:
+            page.wait_for_function(
+                """() => {
+                const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')];
                 const texts = prompts.map(p => p.textContent.trim());
                 return texts.length > 0 && !texts.some(t => t.includes('*'))
                     && /\\[\\d+\\]/.test(texts[texts.length - 1]);
             }""",
-            timeout=RUN_TIMEOUT_MS,
-        )
+                timeout=RUN_TIMEOUT_MS,
+            )
+        except Exception:
+            page.screenshot(path=str(SHOTS / "jupyterlab-timeout.png"), full_page=True)
+            raise
         errors = page.locator(".jp-OutputArea-output[data-mime-type*='error']")
         assert errors.count() == 0, errors.first.inner_text()
         box = page.locator(".widget-vbox").filter(has=page.locator(".widget-slider")).first
         box.scroll_into_view_if_needed()
-        before = figure_png(page, box)
+        before = figure_png(box)
         label = box.locator(".widget-readout").first.inner_text()
         page.screenshot(path=str(SHOTS / "jupyterlab-before.png"))
         handle = box.locator(".widget-slider .noUi-handle, .widget-slider .ui-slider-handle")
@@ -156,7 +178,7 @@ def test_slider_redraws_the_figure_in_jupyterlab(lab):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             page.wait_for_timeout(500)
-            after = figure_png(page, box)
+            after = figure_png(box)
             if after != before:
                 break
         page.screenshot(path=str(SHOTS / "jupyterlab-after.png"))
@@ -165,4 +187,3 @@ def test_slider_redraws_the_figure_in_jupyterlab(lab):
     print(f"\nJupyterLab: slider {label} -> {new_label}, {time.perf_counter() - start:.1f} s")
     assert new_label != label
     assert after != before, "moving the slider did not redraw the figure"
-    launch_envs.LAUNCH.mkdir(parents=True, exist_ok=True)
