@@ -21,7 +21,8 @@ import torch
 
 from ._validate import check_choice, check_int, check_probability, check_real
 from .data import Split
-from .stacked import StackedMLP, stack_accuracy, train_stack
+from .stacked import StackedMLP
+from .stacked_training import stack_accuracy, train_stack
 from .stats import Summary, summarize
 
 #: Inputs are uniform on the square [-2, 2]²; points outside the circle of this squared
@@ -113,7 +114,7 @@ class Config:
             decoupled for AdamW), applied to weight matrices only.
         l1, dropout, input_noise, weight_noise, label_smoothing, max_norm, clip_norm,
         patience, batch_norm: see :class:`~lessons_lib.stacked.StackedMLP` and
-            :func:`~lessons_lib.stacked.train_stack`.
+            :func:`~lessons_lib.stacked_training.train_stack`.
         baseline: name of the configuration this one is compared with.
     """
 
