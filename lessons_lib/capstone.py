@@ -21,6 +21,7 @@ import torch
 
 from ._validate import check_choice, check_int, check_probability, check_real
 from .data import Split
+from .penalties import param_groups
 from .stacked import StackedMLP
 from .stacked_training import stack_accuracy, train_stack
 from .stats import Summary, summarize
@@ -169,10 +170,7 @@ class Result:
 
 
 def _optimizer(model: StackedMLP, config: Config) -> torch.optim.Optimizer:
-    groups = [
-        {"params": list(model.weights), "weight_decay": config.weight_decay},
-        {"params": [*model.biases, *model.gammas, *model.betas], "weight_decay": 0.0},
-    ]
+    groups = param_groups(model, config.weight_decay)  # weight matrices only
     if config.optimizer == "sgd":
         return torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
     cls = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam
