@@ -1,7 +1,8 @@
 # Regularization in Neural Networks: build, test and package the course.
 #   make book     install into .venv (once) and build the site into _build/html
 #   make test     everything CI runs: lint, unit tests, doctests, notebooks, student
-#                 notebooks, the book build and checks of the built site
+#                 notebooks, the launch paths (make launch), the book build and checks
+#                 of the built site
 #   make student  student notebooks (solutions stripped) in _build/student
 #   make sync     rewrite every notebook's Colab install cell from _config.yml
 #   make strip    remove outputs from the committed notebooks
