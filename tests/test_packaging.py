@@ -93,17 +93,23 @@ print(json.dumps({"file": lessons_lib.__file__, "modules": names}))
 
 
 def test_a_chapter_runs_against_the_installed_wheel(installed, tmp_path):
-    """Chapter 5, live widgets, in a kernel of that venv started outside the work tree."""
+    """Chapter 5, live widgets, in a kernel of that venv started outside the work tree.
+
+    The venv is built from ``binder/requirements.txt``, so this is also the Binder check
+    that a chapter runs on Binder's pins (CPU torch).
+    """
     run = launch_envs.run_notebook(
         CHAPTER,
         installed,
         launch_envs.clean_env(),
         cwd=tmp_path,
         timeout=300,
-        probe="import lessons_lib, sys; print(lessons_lib.__file__); print(sys.path)",
+        probe="import lessons_lib, sys, torch; print(lessons_lib.__file__); print(sys.path);"
+        " print(torch.__version__)",
     )
     print(f"{run.name}: {run.seconds:.1f} s, {'pass' if run.passed else run.error}")
     assert run.passed, run.error
-    where, path = run.probe_output.splitlines()[:2]
+    where, path, torch_version = run.probe_output.splitlines()[:3]
+    assert torch_version == "2.13.0+cpu", torch_version
     assert Path(where).is_relative_to(installed.parents[1]), where
     assert str(ROOT) not in path.replace(str(installed.parents[1]), ""), path
