@@ -11,6 +11,7 @@ figure under it is redrawn (different image bytes). Screenshots go to
 from __future__ import annotations
 
 import base64
+import json
 import os
 import secrets
 import shutil
@@ -41,7 +42,7 @@ ARGS = [
 ]
 SHOTS = ROOT / "_build" / "screenshots"
 CHAPTER = BOOK / "01_why_regularize.ipynb"
-RUN_TIMEOUT_MS = 240_000
+RUN_TIMEOUT_MS = 360_000
 
 
 def free_port() -> int:
@@ -60,10 +61,17 @@ def lab(tmp_path_factory):
     root.mkdir()
     shutil.copyfile(CHAPTER, root / CHAPTER.name)
     # JupyterLab 4 renders only the cells in view ("windowing"); render them all so the
-    # test can see every prompt and the widget.
-    settings = home / "settings" / "@jupyterlab" / "notebook-extension"
-    settings.mkdir(parents=True)
-    (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+    # test can see every prompt and the widget. Start the notebook's kernel without
+    # asking (a slow start otherwise opens a "Select Kernel" dialog) and fetch no news.
+    settings = home / "settings" / "@jupyterlab"
+    (settings / "notebook-extension").mkdir(parents=True)
+    (settings / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        '{"windowingMode": "none", "autoStartDefaultKernel": true}'
+    )
+    (settings / "apputils-extension").mkdir(parents=True)
+    (settings / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     port, token = free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k != "LESSONS_LIB_WIDGETS"}
     env |= {
@@ -130,19 +138,30 @@ def figure_png(slider_box, timeout_s: float = 60) -> bytes:
         time.sleep(0.25)
 
 
+def wait_for_idle_kernel(base: str, token: str, timeout_s: float = 180) -> None:
+    """Wait until the server reports the notebook's kernel started and idle."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=10) as r:
+            sessions = json.load(r)
+        states = [s["kernel"]["execution_state"] for s in sessions if s.get("kernel")]
+        if states and all(state == "idle" for state in states):
+            return
+        time.sleep(1)
+    raise AssertionError(f"no idle kernel after {timeout_s} s: {sessions}")
+
+
 def test_slider_redraws_the_figure_in_jupyterlab(lab):
     base, token, name = lab
     SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "jupyterlab-timeout.png").unlink(missing_ok=True)  # from an earlier failure
     start = time.perf_counter()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(f"{base}/lab/tree/{name}?token={token}")
         page.locator(".jp-Notebook").first.wait_for(timeout=120_000)
-        # The kernel is ready when the toolbar's status says Idle.
-        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").first.wait_for(
-            timeout=120_000
-        )
+        wait_for_idle_kernel(base, token)
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         # Every cell has run when no prompt shows [*] and the last cell has a number.
