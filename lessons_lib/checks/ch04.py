@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -127,6 +128,7 @@ def check_decay_step(fn: Callable[..., tuple]) -> Feedback:
 _LR, _WD = 0.1, 0.5
 
 
+@functools.lru_cache(maxsize=1)
 def _adamw_cases() -> list[Case]:
     """Three steps of torch.optim.AdamW; step t is a case starting from its state."""
     rng = np.random.default_rng(5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -219,6 +220,7 @@ def _mc_model() -> nn.Module:
     return model.eval()  # as after training: switching dropout on is the task
 
 
+@functools.lru_cache(maxsize=1)
 def _mc_cases() -> list[Case]:
     model = _mc_model()
     X = torch.linspace(-2, 2, 7).unsqueeze(1)
@@ -303,6 +305,11 @@ MC_MISTAKES: tuple[Mistake, ...] = (
         lambda model, X, n: (lambda P: (P.mean(0), P.std(0) / n**0.5))(_passes(model, X, n)),
         "that is the standard error of the mean; return the standard deviation of the passes "
         "themselves (it does not shrink with more passes).",
+    ),
+    Mistake(
+        "std_and_mean_swapped",
+        lambda model, X, n: (lambda P: (P.std(0), P.mean(0)))(_passes(model, X, n)),
+        "the two values are swapped: return (mean, std) in that order.",
     ),
 )
 
