@@ -119,7 +119,7 @@ def check_penalty_gradient(fn: Callable[[np.ndarray, float, float], np.ndarray])
 
 # Every regime for t = 0.5: |v| < t, |v| = t, t < |v| <= 2t (the range an in-place
 # two-step answer gets wrong), |v| > 2t; both signs and exact zero.
-_V = np.array([-2.0, -0.3, 0.0, 0.05, 0.5, 0.7, 0.9, 1.7, -0.5, -0.8, 1.0, -1.2, 0.6])
+_V = np.array([-2.0, -0.3, 0.0, 0.05, 0.5, 0.7, 0.9, 1.7, -0.5, -0.8, 1.0, -1.2, 0.6, -0.25])
 
 
 def _soft_cases() -> list[Case]:

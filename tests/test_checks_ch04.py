@@ -1,0 +1,58 @@
+"""Chapter 4 checks: correct answers written differently, and the issue's regressions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from lessons_lib.checks import check_adamw_step, check_decay_step
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda w, b, gw, gb, lr, lam, n: (w - lr * (gw + lam / n * w), b - lr * gb),
+        lambda w, b, gw, gb, lr, lam, n: [w * (1 - lr * lam / n) - lr * gw, b - lr * gb],
+        lambda w, b, gw, gb, lr, lam, n: (
+            torch.tensor(w, dtype=torch.float32) * (1 - lr * lam / n) - lr * torch.tensor(gw),
+            torch.tensor(b - lr * gb),
+        ),
+    ],
+)
+def test_decay_step_accepts_correct_answers(answer):
+    assert check_decay_step(answer)
+
+
+def adamw_numpy(w, g, m, v, t, lr, wd, beta1=0.9, beta2=0.999, eps=1e-8):
+    m = beta1 * m + (1 - beta1) * g
+    v = beta2 * v + (1 - beta2) * g**2
+    w = w - lr * wd * w
+    return w - lr * (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps), m, v
+
+
+def adamw_torch(w, g, m, v, t, lr, wd, beta1=0.9, beta2=0.999, eps=1e-8):
+    p = torch.nn.Parameter(torch.tensor(w))
+    opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd, betas=(beta1, beta2), eps=eps)
+    opt.state[p] = {
+        "step": torch.tensor(float(t - 1)),
+        "exp_avg": torch.tensor(m),
+        "exp_avg_sq": torch.tensor(v),
+    }
+    p.grad = torch.tensor(g)
+    opt.step()
+    return p, opt.state[p]["exp_avg"], opt.state[p]["exp_avg_sq"]
+
+
+@pytest.mark.parametrize("answer", [adamw_numpy, adamw_torch])
+def test_adamw_accepts_correct_answers(answer):
+    fb = check_adamw_step(answer)
+    assert fb, fb.message
+
+
+def test_adamw_swapped_betas_are_named_not_asked_for_the_averages():
+    def swapped(w, g, m, v, t, lr, wd, beta1=0.9, beta2=0.999, eps=1e-8):
+        return adamw_numpy(w, g, m, v, t, lr, wd, beta2, beta1, eps)
+
+    fb = check_adamw_step(swapped)
+    assert not fb and "swapped" in fb.message and "updated moving averages" not in fb.message
