@@ -73,7 +73,7 @@ def _manual(
     d2 = sign * (Y_hat - Y)
     if output == "mse":
         d2 = d2 * Y_hat * (1 - Y_hat)
-    if scale == "mean":
+    if scale in ("mean", "twice"):
         d2 = d2 / m
     d1 = p["W2"].T @ d2
     if mask:

@@ -46,11 +46,15 @@ def _profile(out: np.ndarray, case: Case, rtol: float = 1e-3) -> tuple[float, fl
 def _dropout_agree(a: Any, b: Any, case: Case, tol: Tolerance) -> bool:
     if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
         return False
+    if close(a, b, tol):
+        return True
     if not np.all(np.isfinite(a)) or not np.all(np.isfinite(b)):
         return False
     _, p, training, _ = case.args
-    if not training or p == 0:
-        return close(a, b, tol)
+    if not training or p == 0:  # deterministic, unless both answers dropped entries anyway
+        if min(np.mean(a == 0), np.mean(b == 0)) < 0.01:
+            return False
+        p = float(np.mean(b == 0))
     rtol = max(1e-3, 2 * tol.rtol)
     za, sa, ua = _profile(a, case, rtol)
     zb, sb, ub = _profile(b, case, rtol)

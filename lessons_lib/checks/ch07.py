@@ -74,6 +74,14 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "(patience epochs after the last improvement).",
     ),
     Mistake(
+        "lowest_loss_epoch",
+        lambda v, k, d: (
+            None if (s := _stop(v, k, d)) is None else int(np.argmin(np.asarray(v[:s]))) + 1
+        ),
+        "you returned the epoch of the lowest loss; return the epoch at which training "
+        "stops (patience epochs without an improvement larger than min_delta).",
+    ),
+    Mistake(
         "one_late",
         lambda v, k, d: _stop(v, k, d, late=1),
         "one epoch late: stop as soon as the counter of epochs without improvement reaches "
@@ -176,7 +184,7 @@ def _gd_cases() -> list[Case]:
     X = rng.standard_normal((12, 4))
     y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.3 * rng.standard_normal(12)
     lr = 0.5 / np.linalg.eigvalsh(X.T @ X).max()
-    return [Case((X, y, lr, k), f"after {k} steps") for k in (1, 0, 5, 40)]
+    return [Case((X, y, lr, k), f"after {k} steps") for k in (0, 1, 5, 40)]
 
 
 def _gd(X, y, lr, k, *, start=0.0, scale=1.0, extra=0) -> np.ndarray:
@@ -240,7 +248,11 @@ EARLY_STOPPED_GD = Exercise(
     read=_read_weights,
     mistakes=GD_MISTAKES,
     success="matches gradient descent from zero for 0, 1, 5 and 40 steps.",
-    fallback=lambda value, want, case: "the weights differ from gradient descent started at 0.",
+    fallback=lambda value, want, case: (
+        "after 0 steps return the starting point, w = 0."
+        if case.args[3] == 0
+        else "the weights differ from gradient descent started at 0."
+    ),
 )
 
 

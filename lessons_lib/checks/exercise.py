@@ -99,6 +99,19 @@ def _conform(value: Any, want: Any) -> Any:
     return value
 
 
+def _finite(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, tuple):
+        return all(_finite(v) for v in value)
+    if value is None:
+        return True
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def shape_problem(value: Any, want: Any, parts: Sequence[str] = ()) -> str | None:
     """A sentence naming the first part whose shape differs from the expected one."""
     if isinstance(value, tuple) and isinstance(want, tuple):
@@ -182,21 +195,62 @@ class Exercise:
         with isolated_rng(case.seed):
             return call_learner(self.name, fn, *case.fresh())
 
-    def diagnose(self, value: Any, want: Any, case: Case, tol: Tolerance) -> Mistake | None:
-        """The first known mistake whose answer on ``case`` agrees with ``value``."""
+    def _answers(self, fn: Callable[..., Any], cases: Sequence[Case], skip: int) -> dict[int, Any]:
+        """``fn``'s readable answers by case index (cases that raise or are unreadable omitted)."""
+        out = {}
+        for i, case in enumerate(cases):
+            if i == skip:
+                continue
+            got, problem = self._call(fn, case)
+            if problem is not None:
+                continue
+            value = self.read(got, case)
+            if not isinstance(value, str):
+                out[i] = (_conform(value, self.expected(case)), tolerance(got))
+        return out
+
+    def diagnose(
+        self, answers: dict[int, Any], cases: Sequence[Case], failed: int
+    ) -> Mistake | None:
+        """The first known mistake that agrees with the learner's answers on *every* case.
+
+        Agreeing on the failing case alone is not enough: two mistakes can give the same
+        wrong answer on one input, and the message must name the one actually made.
+        """
         for mistake in self.mistakes:
             try:
-                wrong = _conform(self.read(self._run(mistake.answer, case), case), want)
-            except Exception:  # noqa: BLE001 - a mistake that cannot run on this case
-                continue
-            if isinstance(wrong, str) or self.agree(want, wrong, case, tol):
-                continue
-            try:
-                if self.agree(value, wrong, case, tol):
+                if self._matches(mistake, answers, cases, failed):
                     return mistake
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - a mistake that cannot run on these cases
                 continue
         return None
+
+    def _matches(
+        self, mistake: Mistake, answers: dict[int, Any], cases: Sequence[Case], failed: int
+    ) -> bool:
+        """Whether ``mistake`` explains the learner's answers.
+
+        It must agree with every answer that is wrong; where the learner is right, it must
+        agree too, unless its own formula is undefined there (an error, inf or nan).
+        """
+        for i, (value, tol) in answers.items():
+            case, want = cases[i], self.expected(cases[i])
+            try:
+                wrong = _conform(self.read(self._run(mistake.answer, case), case), want)
+            except Exception:  # noqa: BLE001 - the mistake's formula fails on this input
+                wrong = "undefined"
+            if isinstance(wrong, str):
+                if self.agree(value, want, case, tol):
+                    continue
+                return False
+            if i == failed and self.agree(want, wrong, case, tol):
+                return False
+            if self.agree(value, wrong, case, tol):
+                continue
+            if not _finite(wrong) and self.agree(value, want, case, tol):
+                continue
+            return False
+        return True
 
     def check(self, fn: Callable[..., Any]) -> Feedback:
         """Run ``fn`` on every case; the first failing case decides the feedback."""
@@ -211,7 +265,8 @@ class Exercise:
             )
 
     def _check(self, fn: Callable[..., Any]) -> Feedback:
-        for case in self.cases():
+        cases = list(self.cases())
+        for index, case in enumerate(cases):
             got, problem = self._call(fn, case)
             if problem is not None:
                 return problem
@@ -224,7 +279,9 @@ class Exercise:
             tol = tolerance(got)
             if self.agree(value, want, case, tol):
                 continue
-            mistake = self.diagnose(value, want, case, tol)
+            answers = self._answers(fn, cases, skip=index)
+            answers[index] = (value, tol)
+            mistake = self.diagnose(answers, cases, index)
             if mistake is not None:
                 return Feedback(self.name, False, prefix + mistake.hint)
             shape = shape_problem(value, want, self.parts)
