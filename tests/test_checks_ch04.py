@@ -56,3 +56,19 @@ def test_adamw_swapped_betas_are_named_not_asked_for_the_averages():
 
     fb = check_adamw_step(swapped)
     assert not fb and "swapped" in fb.message and "updated moving averages" not in fb.message
+
+
+def test_the_adamw_cases_follow_torch_optim_adamw_step_by_step():
+    from lessons_lib.checks.ch04 import _adamw_cases
+
+    cases = _adamw_cases()
+    w0, lr, wd = cases[0].args[0], cases[0].args[5], cases[0].args[6]
+    p = torch.nn.Parameter(torch.tensor(w0))
+    opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd)
+    for case in cases:
+        p.grad = torch.tensor(case.args[1])
+        opt.step()
+        w, m, v = case.want
+        assert np.allclose(p.detach().numpy(), w, rtol=1e-12, atol=1e-14)
+        assert np.allclose(opt.state[p]["exp_avg"].numpy(), m, rtol=1e-12)
+        assert np.allclose(opt.state[p]["exp_avg_sq"].numpy(), v, rtol=1e-12)
