@@ -165,9 +165,9 @@ BATCH_NORM_STEP = Exercise(
 def check_batch_norm_step(fn: Callable[..., tuple]) -> Feedback:
     """Check a learner's ``batch_norm_step(x, running_mean, running_var, training, momentum, eps)``.
 
-    The triple ``(y, new_running_mean, new_running_var)`` is compared with
-    ``torch.nn.functional.batch_norm`` in training and in eval mode, for two batches,
-    momenta and values of ``eps``; every part must have the right shape.
+    The triple ``(y, new_running_mean, new_running_var)`` is compared with PyTorch's
+    conventions in training and in eval mode, for two batches, momenta and values of
+    ``eps``; every part must have the right shape.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
@@ -284,9 +284,9 @@ GROUP_NORM = Exercise(
 def check_group_norm(fn: Callable[[torch.Tensor, int, float], torch.Tensor]) -> Feedback:
     """Check a learner's ``group_norm(x, num_groups, eps)`` (no affine parameters).
 
-    The output is compared with ``torch.nn.functional.group_norm`` on an input
-    ``(N, C, L)`` whose channels have different scales and offsets, for several numbers
-    of groups and values of ``eps``.
+    The output is compared with the expected normalization on an input ``(N, C, L)``
+    whose channels have different scales and offsets, for several numbers of groups and
+    values of ``eps``.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.

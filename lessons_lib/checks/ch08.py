@@ -7,7 +7,7 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from ..mixing import mix_pairs
+from ..mixing import mix_pairs, smooth_labels
 from .answers import FLOAT64
 from .exercise import Case, Exercise, Mistake, array_reader, tuple_reader, wrong_parts
 from .feedback import Feedback
@@ -133,7 +133,7 @@ def _smooth_cases() -> list[Case]:
 
 def _smooth_reference(y: torch.Tensor, num_classes: int, eps: float) -> torch.Tensor:
     """PyTorch's convention: CrossEntropyLoss(label_smoothing=eps) equals the soft-target loss."""
-    return (1 - eps) * F.one_hot(y, num_classes).double() + eps / num_classes
+    return smooth_labels(y, num_classes, eps)
 
 
 def _oh(y: torch.Tensor, k: int) -> torch.Tensor:

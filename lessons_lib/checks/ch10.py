@@ -195,8 +195,8 @@ MAX_NORM = Exercise(
 def check_max_norm(fn: Callable[[torch.Tensor, float], torch.Tensor]) -> Feedback:
     """Check ``max_norm_project(W, c) -> W'`` for a weight of PyTorch layout ``(out, in)``.
 
-    The matrix is compared with ``torch.renorm`` on a weight whose rows have very
-    different norms, some above and some below ``c``, for two values of ``c``.
+    The matrix is compared with the expected projection on a weight whose rows have
+    very different norms, some above and some below ``c``, for two values of ``c``.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
