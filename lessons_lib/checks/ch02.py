@@ -44,10 +44,10 @@ def _autograd(X: Any, Y: Any, params: Mapping[str, Any], reduction: str = "mean"
         k: torch.tensor(np.asarray(v), dtype=torch.float64, requires_grad=True)
         for k, v in params.items()
     }
-    Z1 = t["W1"] @ torch.tensor(np.asarray(X)) + t["b1"]
+    Z1 = t["W1"] @ torch.tensor(np.asarray(X), dtype=torch.float64) + t["b1"]
     Z2 = t["W2"] @ torch.relu(Z1) + t["b2"]
     loss = torch.nn.functional.binary_cross_entropy_with_logits(
-        Z2, torch.tensor(np.asarray(Y)), reduction=reduction
+        Z2, torch.tensor(np.asarray(Y), dtype=torch.float64), reduction=reduction
     )
     loss.backward()
     return {k: v.grad.numpy() for k, v in t.items()}
