@@ -50,7 +50,7 @@ def _autograd(X: Any, Y: Any, params: Mapping[str, Any], reduction: str = "mean"
         Z2, torch.tensor(np.asarray(Y), dtype=torch.float64), reduction=reduction
     )
     loss.backward()
-    return {k: v.grad.numpy() for k, v in t.items()}
+    return {k: torch.zeros_like(v) if v.grad is None else v.grad for k, v in t.items()}
 
 
 def _manual(

@@ -28,7 +28,7 @@ def _autograd_penalty_gradient(w: Any, lam1: float, lam2: float) -> np.ndarray:
     """Autograd's gradient of λ₁Σ|w| + λ₂Σw² (it takes the subgradient 0 at w = 0)."""
     t = torch.tensor(np.asarray(w, dtype=float), requires_grad=True)
     (lam1 * t.abs().sum() + lam2 * (t**2).sum()).backward()
-    return t.grad.numpy()
+    return np.zeros_like(w, dtype=float) if t.grad is None else t.grad.numpy()
 
 
 def _s(w: Any) -> np.ndarray:

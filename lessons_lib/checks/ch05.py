@@ -59,16 +59,16 @@ def _dropout_agree(a: Any, b: Any, case: Case, tol: Tolerance) -> bool:
     za, sa, ua = _profile(a, case, rtol)
     zb, sb, ub = _profile(b, case, rtol)
     noise = 5 * np.sqrt(2 * p * (1 - p) / _N)  # five standard errors of a difference
-    return abs(za - zb) <= noise and ua and ub and np.isclose(sa, sb, rtol=rtol)
+    return bool(abs(za - zb) <= noise and ua and ub and np.isclose(sa, sb, rtol=rtol))
 
 
-def _masked(keep: float, scale: Callable[[float], float]) -> Callable[..., Any]:
+def _masked(keep: Callable[[float], float], scale: Callable[[float], float]) -> Callable[..., Any]:
     """Dropout that keeps each entry with probability ``keep(p)`` and scales survivors."""
 
     def answer(x, p, training, generator):
         if not training:
             return x
-        mask = torch.rand(x.shape, generator=generator) < (keep(p) if callable(keep) else keep)
+        mask = torch.rand(x.shape, generator=generator) < keep(p)
         return x * mask * scale(p)
 
     return answer

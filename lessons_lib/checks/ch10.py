@@ -44,7 +44,7 @@ def _read_grads(got: Any, case: Case) -> Any:
 
 
 def _total(grads: Sequence[torch.Tensor]) -> float:
-    return float(torch.sqrt(sum(g.double().pow(2).sum() for g in grads)))
+    return float(torch.stack([g.double().pow(2).sum() for g in grads]).sum().sqrt())
 
 
 def _scaled(factor: Callable[[Sequence[torch.Tensor], float], float]) -> Callable[..., list]:
