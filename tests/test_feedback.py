@@ -124,6 +124,7 @@ def test_to_array_never_returns_a_view_of_the_answer():
         ({"a": 1}, "array of numbers, got dict"),
         ([[1.0, 2.0], [3.0]], "array of numbers, got list"),
         (torch.ones(2, dtype=torch.complex64), "array of numbers, got Tensor"),
+        (np.ones(2, dtype=np.complex128), "real numbers"),
         ([1.0, 2.0, 3.0], "should have shape (2,), got (3,)"),
     ],
 )

@@ -97,7 +97,10 @@ def to_array(got: Any, shape: tuple[int, ...] | None = None, what: str = "the re
     if isinstance(got, str | bytes | Mapping):
         return f"{what} should be an array of numbers, got {type(got).__name__}."
     try:
-        arr = np.array(_plain(got), dtype=np.float64)
+        raw = np.asarray(_plain(got))
+        if raw.dtype.kind == "c":
+            return f"{what} should hold real numbers, got complex ones."
+        arr = np.array(raw, dtype=np.float64)
     except Exception:  # noqa: BLE001 - anything a learner returns must become feedback
         return f"{what} should be an array of numbers, got {type(got).__name__}."
     if shape is None:
