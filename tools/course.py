@@ -102,7 +102,9 @@ def drop_site_only_cells(nb: dict) -> dict:
             continue
         if inside and not nbgrader_meta(cell).get("solution"):
             if cell["cell_type"] == "code":
-                raise ValueError(f"code cell inside a solution block is not an nbgrader solution: {src[:80]!r}")
+                raise ValueError(
+                    f"code cell inside a solution block is not an nbgrader solution: {src[:80]!r}"
+                )
             continue  # the worked explanation belongs to the solution
         cells.append(cell)
     if inside:
@@ -135,20 +137,30 @@ def leaks(nb: dict, reference: dict | None = None) -> list[str]:
 
     Args:
         nb: a student notebook.
-        reference: the book notebook it was made from; when given, the first line of
-            every reference solution and every hidden test must be absent too.
+        reference: the book notebook it was made from; when given, no line of a
+            reference solution, hidden test or model answer may appear in ``nb`` (short
+            lines such as ``return x``, and lines the lesson itself shows, excepted).
     """
     text = "\n".join(source(c) for c in nb["cells"])
     found = [f"marker {m!r}" for m in LEAK_MARKERS if m in text]
-    for cell in (reference or {"cells": []})["cells"]:
+    if reference is None:
+        return found
+    lesson = "\n".join(
+        source(c)
+        for c in drop_site_only_cells(copy.deepcopy(reference))["cells"]
+        if not nbgrader_meta(c).get("solution") and "HIDDEN TESTS" not in source(c)
+    )
+    for cell in reference["cells"]:
         src = source(cell)
-        for begin, end in (("BEGIN SOLUTION", "END SOLUTION"), ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")):
+        for begin, end in (
+            ("BEGIN SOLUTION", "END SOLUTION"),
+            ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS"),
+        ):
             if begin not in src:
                 continue
             body = src.split(begin, 1)[1].split(end, 1)[0].splitlines()[1:]
             for line in (ln.strip() for ln in body):
-                # Short lines (``return x``) occur in lessons too; long ones identify.
-                if len(line) >= 25 and "SOLUTION" not in line and line in text:
+                if len(line) >= 25 and line in text and line not in lesson:
                     found.append(f"line {line!r}")
     return found
 
@@ -158,15 +170,21 @@ def _nbgrader(*args: str, root: Path) -> None:
     # nbgrader runs ``alembic`` from PATH when it creates the gradebook.
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     subprocess.run(
-        [str(Path(sys.executable).with_name("nbgrader")), *args,
-         f"--CourseDirectory.root={root}", "--log-level=WARN"],
+        [
+            str(Path(sys.executable).with_name("nbgrader")),
+            *args,
+            f"--CourseDirectory.root={root}",
+            "--log-level=WARN",
+        ],
         cwd=ROOT,
         env=env,
         check=True,
     )
 
 
-def build(root: Path = COURSE, names: list[str] | None = None, students: list[str] = ()) -> list[Path]:
+def build(
+    root: Path = COURSE, names: list[str] | None = None, students: list[str] = ()
+) -> list[Path]:
     """Write ``source/``, fill the gradebook and generate ``release/``; return the releases."""
     root = root.resolve()
     book = Book.load(ROOT)
@@ -183,7 +201,10 @@ def build(root: Path = COURSE, names: list[str] | None = None, students: list[st
         target.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         _nbgrader("generate_assignment", aid, "--force", root=root)
         release = root / "release" / aid / path.name
-        problems = leaks(json.loads(release.read_text(encoding="utf-8")), json.loads(path.read_text(encoding="utf-8")))
+        problems = leaks(
+            json.loads(release.read_text(encoding="utf-8")),
+            json.loads(path.read_text(encoding="utf-8")),
+        )
         if problems:
             raise RuntimeError(f"{release} leaks: {problems}")
         released.append(release)
@@ -191,10 +212,16 @@ def build(root: Path = COURSE, names: list[str] | None = None, students: list[st
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Build the nbgrader course (source, gradebook, release).")
+    parser = argparse.ArgumentParser(
+        description="Build the nbgrader course (source, gradebook, release)."
+    )
     parser.add_argument("chapters", nargs="*", help="chapter notebooks (default: all)")
-    parser.add_argument("--root", type=Path, default=COURSE, help="course directory (default: course/)")
-    parser.add_argument("--students", nargs="*", default=[], help="student ids to add to the gradebook")
+    parser.add_argument(
+        "--root", type=Path, default=COURSE, help="course directory (default: course/)"
+    )
+    parser.add_argument(
+        "--students", nargs="*", default=[], help="student ids to add to the gradebook"
+    )
     args = parser.parse_args(argv)
     for path in build(args.root, args.chapters, args.students):
         print(f"released {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

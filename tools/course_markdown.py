@@ -27,7 +27,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 BOOK = ROOT / "book"
 
-FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<arg>[^\n]*)$")
+FENCE_OPEN = re.compile(
+    r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|:{3,})\{(?P<name>[\w:-]+)\}(?P<arg>[^\n]*)$"
+)
 ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]+)`")
 LABEL_LINE = re.compile(r"^\s*\((?P<label>[^()\s]+)\)=\s*$")
 OPTION = re.compile(r"^\s*:(?P<key>[\w-]+):(?P<value>.*)$")
@@ -72,8 +74,11 @@ def site_url(root: Path = ROOT) -> str:
 def _cells_text(path: Path) -> list[str]:
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text(encoding="utf-8"))
-        return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"]
-                for c in nb["cells"] if c["cell_type"] == "markdown"]
+        return [
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"]
+            for c in nb["cells"]
+            if c["cell_type"] == "markdown"
+        ]
     return [path.read_text(encoding="utf-8")]
 
 
@@ -229,8 +234,10 @@ class Converter:
                     j += 1
                 body = lines[i + 1 : j]
                 indent = m["indent"]
-                out += [indent + ln if ln else ln for ln in
-                        self.directive(m["name"], m["arg"].strip(), body)]
+                out += [
+                    indent + ln if ln else ln
+                    for ln in self.directive(m["name"], m["arg"].strip(), body)
+                ]
                 i = j + 1
                 continue
             out.append(line)

@@ -167,7 +167,9 @@ def _library_names(fn: Any, seen: set[int] | None = None) -> list[str]:
     seen.add(id(code))
     found = []
     scope = dict(getattr(fn, "__globals__", {}))
-    for cell_name, cell in zip(code.co_freevars, getattr(fn, "__closure__", None) or (), strict=False):
+    for cell_name, cell in zip(
+        code.co_freevars, getattr(fn, "__closure__", None) or (), strict=False
+    ):
         try:
             scope[cell_name] = cell.cell_contents
         except ValueError:  # an empty cell

@@ -1,0 +1,255 @@
+"""An instructor's round trip through nbgrader, with synthetic students.
+
+For three chapters: build the course (``tools/course.py``: source, gradebook, release),
+``release_assignment``, hand in four submissions per chapter by copying them into
+``submitted/<student>/<chapter>/``, ``autograde``, ``export`` and ``generate_feedback``.
+
+* ``stub`` hands in the release unchanged: 0 points.
+* ``reference`` hands in the book's solutions: every autograded point.
+* ``wrong`` makes one typical mistake in one exercise: it loses exactly that point, and
+  its feedback names the mistake with the check's own message.
+* ``cheat`` leaves one exercise unsolved but rebinds the check (``check_x = lambda f:
+  True``) and patches the check module, or hands in the course library's function
+  as its own: it does not get that point.
+
+Slow (about a minute per chapter on two cores): marked ``student``.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import course
+import pytest
+from course_repo import ROOT, source
+
+pytestmark = pytest.mark.student
+
+# chapter -> {grade_id of a solution cell: (kind, code)}; every other solution cell of
+# that student holds the reference answer.
+DEVIATIONS = {
+    "02_tiny_network": {
+        "wrong": (
+            "ch02-l2-step",
+            "def l2_update(W, grad_W, lr, lam, m):\n"
+            "    return W - lr * (grad_W + lam * W)  # forgot the 1/m\n",
+        ),
+        "cheat": (
+            "ch02-l2-step",
+            "import lessons_lib.checks.ch02 as checks02\n\n"
+            "check_l2_update = lambda fn: True\n"
+            "checks02.check_l2_update = lambda fn: True\n\n\n"
+            "def l2_update(W, grad_W, lr, lam, m):\n"
+            "    return W\n",
+        ),
+    },
+    "03_l1_l2_elastic_net": {
+        "wrong": (
+            "ch03-penalty-gradient",
+            "def penalty_gradient(w, lam1, lam2):\n"
+            "    return lam1 * np.sign(w) + lam2 * w  # forgot the 2 of the square\n",
+        ),
+        "cheat": (
+            "ch03-soft-threshold",
+            "from lessons_lib.penalties import soft_threshold as my_soft_threshold\n",
+        ),
+    },
+    "05_dropout": {
+        "wrong": (
+            "ch05-dropout-penalty",
+            "def dropout_penalty(X, w, p):\n"
+            "    return p / (1 - p) * np.sum(w**2 * np.sum(X**2, axis=0))  # sum, not mean\n",
+        ),
+        "cheat": (
+            "ch05-dropout-penalty",
+            "from lessons_lib.checks import feedback\n\n"
+            "check_dropout_penalty = lambda fn: True\n"
+            "feedback.Feedback.__bool__ = lambda self: True\n\n\n"
+            "def dropout_penalty(X, w, p):\n"
+            "    raise NotImplementedError()\n",
+        ),
+    },
+}
+CHAPTERS = list(DEVIATIONS)
+STUDENTS = ["stub", "reference", "wrong", "cheat"]
+VALIDATED = "05_dropout"  # the chapter whose submissions also go through validate
+
+
+def nbgrader(course_root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    # Kernels on IPC sockets: the other pytest worker starts kernels too (tests/kernels.py).
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "tests"), env.get("PYTHONPATH", "")])
+    return subprocess.run(
+        [
+            str(Path(sys.executable).with_name("nbgrader")),
+            *args,
+            f"--CourseDirectory.root={course_root}",
+            f"--Exchange.root={course_root / 'exchange'}",
+            "--Execute.kernel_manager_class=kernels.IpcKernelManager",
+        ],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
+def submission(kind: str, chapter: str, release: dict, solutions: dict) -> dict:
+    """The notebook a synthetic student of ``kind`` hands in."""
+    nb = json.loads(json.dumps(release))
+    if kind == "stub":
+        return nb
+    changed_id, changed_code = DEVIATIONS[chapter].get(kind, (None, None))
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("solution"):
+            continue
+        gid = meta["grade_id"]
+        cell["source"] = changed_code if gid == changed_id else solutions[gid]
+    return nb
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The course after autograde, export and generate_feedback."""
+    root = tmp_path_factory.mktemp("course")
+    course.build(root, CHAPTERS, STUDENTS)
+    for chapter in CHAPTERS:
+        nbgrader(root, "release_assignment", chapter, "--force")
+        release = json.loads((root / "release" / chapter / f"{chapter}.ipynb").read_text())
+        solutions = {
+            c["metadata"]["nbgrader"]["grade_id"]: source(c)
+            for c in json.loads((root / "source" / chapter / f"{chapter}.ipynb").read_text())[
+                "cells"
+            ]
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")
+        }
+        for student in STUDENTS:
+            target = root / "submitted" / student / chapter / f"{chapter}.ipynb"
+            target.parent.mkdir(parents=True)
+            nb = submission(student, chapter, release, solutions)
+            target.write_text(json.dumps(nb, indent=1))
+            if chapter == VALIDATED and student in {"stub", "wrong", "reference"}:
+                shown = nbgrader(root, "validate", str(target))
+                (root / f"validate-{student}.txt").write_text(shown.stdout + shown.stderr)
+        nbgrader(root, "autograde", chapter, "--force")
+        nbgrader(root, "generate_feedback", chapter, "--force")
+    nbgrader(root, "export", f"--to={root / 'grades.csv'}")
+    return root
+
+
+def cell_scores(root: Path) -> dict[tuple[str, str, str], tuple[float, float, bool]]:
+    """(chapter, student, grade_id) -> (score, max_score, needs_manual_grade)."""
+    from nbgrader.api import Gradebook
+
+    out = {}
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        for chapter in CHAPTERS:
+            for student in STUDENTS:
+                sub = gb.find_submission_notebook(chapter, chapter, student)
+                for grade in sub.grades:
+                    out[chapter, student, grade.name] = (
+                        grade.score,
+                        grade.max_score,
+                        grade.needs_manual_grade,
+                    )
+    return out
+
+
+def test_release_has_no_solution_and_no_hidden_test(graded):
+    for chapter in CHAPTERS:
+        for folder in ("release", "exchange/regularization/outbound"):
+            path = graded / folder / chapter / f"{chapter}.ipynb"
+            released = json.loads(path.read_text())
+            book = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text())
+            assert course.leaks(released, book) == [], path
+            text = "\n".join(source(c) for c in released["cells"])
+            assert "require_own_code" not in text  # the hidden test
+
+
+def test_scores(graded):
+    scores = cell_scores(graded)
+    with open(graded / "grades.csv", newline="") as f:
+        rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(f)}
+    table = ["| chapter | student | score | max | per cell |", "|---|---|---|---|---|"]
+    for chapter in CHAPTERS:
+        auto = [k[2] for k in scores if k[:2] == (chapter, "stub") and k[2].endswith("-test")]
+        manual = [k[2] for k in scores if k[:2] == (chapter, "stub") and k[2].endswith("-answer")]
+        assert len(auto) >= 2 and len(manual) == 1, (auto, manual)
+        expected = {
+            "stub": dict.fromkeys(auto, 0.0),
+            "reference": dict.fromkeys(auto, 1.0),
+            "wrong": {
+                g: 0.0 if g == DEVIATIONS[chapter]["wrong"][0] + "-test" else 1.0 for g in auto
+            },
+            "cheat": {
+                g: 0.0 if g == DEVIATIONS[chapter]["cheat"][0] + "-test" else 1.0 for g in auto
+            },
+        }
+        for student in STUDENTS:
+            got = {g: scores[chapter, student, g][0] for g in auto}
+            assert got == expected[student], (chapter, student, got)
+            # A discussion answer left as released scores 0 without a grader; a written
+            # one waits for a grader.
+            answer = scores[chapter, student, manual[0]]
+            assert answer[2] is (student != "stub"), (chapter, student, answer)
+            row = rows[chapter, student]
+            assert float(row["score"]) == sum(expected[student].values())
+            assert float(row["max_score"]) == len(auto) + 1
+            score, top = float(row["score"]), float(row["max_score"])
+            table.append(
+                f"| {chapter} | {student} | {score:g} | {top:g} | "
+                + ", ".join(f"{g.removeprefix('ch')}: {s:g}" for g, s in got.items())
+                + " |"
+            )
+    print("\n".join(table))
+
+
+def test_validate_tells_a_student_what_is_missing(graded):
+    """``nbgrader validate`` fails a blank or wrong notebook and passes the reference."""
+    stub = (graded / "validate-stub.txt").read_text()
+    assert "VALIDATION FAILED" in stub and "not attempted yet" in stub, stub[-2000:]
+    wrong = (graded / "validate-wrong.txt").read_text()
+    assert "VALIDATION FAILED" in wrong, wrong[-2000:]
+    reference = (graded / "validate-reference.txt").read_text()
+    assert "Success! Your notebook passes all the tests." in reference, reference[-2000:]
+
+
+def test_feedback_says_why(graded):
+    from lessons_lib.checks import grading
+
+    for chapter in CHAPTERS:
+        gid, code = DEVIATIONS[chapter]["wrong"]
+        namespace: dict = {}
+        exec("import numpy as np\nimport torch\n" + code, namespace)  # noqa: S102
+        fn = next(v for k, v in namespace.items() if callable(v) and k not in {"np", "torch"})
+        check = next(
+            c
+            for c in json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text())["cells"]
+            if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"{gid}-test"
+        )
+        name = re.search(r'grade\("(ch\d\d\.check_\w+)"', source(check)).group(1)
+        message = grading.fresh_check(name)(fn).message
+        page = (graded / "feedback" / "wrong" / chapter / f"{chapter}.html").read_text()
+        assert html.escape(message, quote=False) in page or message in page, (chapter, message)
+        cheat = (graded / "feedback" / "cheat" / chapter / f"{chapter}.html").read_text()
+        assert "AssertionError" in cheat
+        reference = graded / "feedback" / "reference" / chapter / f"{chapter}.html"
+        assert reference.exists()
+
+
+def test_course_directory_is_cleaned_up_by_rebuild(tmp_path):
+    """Building twice replaces a chapter's source instead of mixing old and new files."""
+    (tmp_path / "source" / "02_tiny_network").mkdir(parents=True)
+    (tmp_path / "source" / "02_tiny_network" / "stale.ipynb").write_text("{}")
+    course.build(tmp_path, ["02_tiny_network"])
+    assert not (tmp_path / "source" / "02_tiny_network" / "stale.ipynb").exists()
