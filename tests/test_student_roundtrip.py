@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import course
@@ -141,7 +142,10 @@ def graded(tmp_path_factory):
             if chapter == VALIDATED and student in {"stub", "wrong", "reference"}:
                 shown = nbgrader(root, "validate", str(target))
                 (root / f"validate-{student}.txt").write_text(shown.stdout + shown.stderr)
+        start = time.perf_counter()
         nbgrader(root, "autograde", chapter, "--force")
+        seconds = (time.perf_counter() - start) / len(STUDENTS)
+        print(f"\nautograde {chapter}: {seconds:.1f} s per notebook")
         nbgrader(root, "generate_feedback", chapter, "--force")
     nbgrader(root, "export", f"--to={root / 'grades.csv'}")
     return root

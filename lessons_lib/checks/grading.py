@@ -145,7 +145,6 @@ def grade(check: str, answer: Callable[..., Any]) -> Any:
         ValueError: if ``check`` does not name a check.
 
     Example:
-        >>> from lessons_lib.linear import polynomial_features
         >>> grade("ch01.check_polynomial_features", lambda x, d: 0)
         Traceback (most recent call last):
         ...
