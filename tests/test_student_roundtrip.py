@@ -6,11 +6,11 @@ For three chapters: build the course (``tools/course.py``: source, gradebook, re
 
 * ``stub`` hands in the release unchanged: 0 points.
 * ``reference`` hands in the book's solutions: every autograded point.
-* ``wrong`` makes one typical mistake in one exercise: it loses exactly that point, and
-  its feedback names the mistake with the check's own message.
-* ``cheat`` leaves one exercise unsolved but rebinds the check (``check_x = lambda f:
-  True``) and patches the check module, or hands in the course library's function
-  as its own: it does not get that point.
+* ``mixed`` hands in the reference except in two exercises: one holds a typical wrong
+  answer, which loses exactly its point and whose feedback names the mistake with the
+  check's own message; the other is unsolved but rebinds the check (``check_x = lambda
+  f: True``) and patches the check module or the feedback class, or hands in the
+  course library's function as its own: it does not get that point either.
 
 Slow (about a minute per chapter on two cores): marked ``student``.
 """
@@ -33,8 +33,9 @@ from course_repo import ROOT, source
 
 pytestmark = pytest.mark.student
 
-# chapter -> {grade_id of a solution cell: (kind, code)}; every other solution cell of
-# that student holds the reference answer.
+# chapter -> {kind: (grade_id of a solution cell, code)}. The "mixed" student hands in
+# the reference answer everywhere except in these two cells: a typical wrong answer, and
+# an unsolved exercise that tries to fake its pass.
 DEVIATIONS = {
     "02_tiny_network": {
         "wrong": (
@@ -43,12 +44,12 @@ DEVIATIONS = {
             "    return W - lr * (grad_W + lam * W)  # forgot the 1/m\n",
         ),
         "cheat": (
-            "ch02-l2-step",
+            "ch02-backward",
             "import lessons_lib.checks.ch02 as checks02\n\n"
-            "check_l2_update = lambda fn: True\n"
-            "checks02.check_l2_update = lambda fn: True\n\n\n"
-            "def l2_update(W, grad_W, lr, lam, m):\n"
-            "    return W\n",
+            "check_backward_pass = lambda fn: True\n"
+            "checks02.check_backward_pass = lambda fn: True\n\n\n"
+            "def my_backward(X, Y, params):\n"
+            "    return {}\n",
         ),
     },
     "03_l1_l2_elastic_net": {
@@ -69,18 +70,18 @@ DEVIATIONS = {
             "    return p / (1 - p) * np.sum(w**2 * np.sum(X**2, axis=0))  # sum, not mean\n",
         ),
         "cheat": (
-            "ch05-dropout-penalty",
+            "ch05-inverted-dropout",
             "from lessons_lib.checks import feedback\n\n"
-            "check_dropout_penalty = lambda fn: True\n"
+            "check_inverted_dropout = lambda fn: True\n"
             "feedback.Feedback.__bool__ = lambda self: True\n\n\n"
-            "def dropout_penalty(X, w, p):\n"
+            "def keep_prob_dropout(x, q, training, generator):\n"
             "    raise NotImplementedError()\n",
         ),
     },
 }
 CHAPTERS = list(DEVIATIONS)
-STUDENTS = ["stub", "reference", "wrong", "cheat"]
-VALIDATED = "05_dropout"  # the chapter whose submissions also go through validate
+STUDENTS = ["stub", "reference", "mixed"]
+VALIDATED = "05_dropout"  # the chapter whose blank and reference notebooks are validated
 
 
 def nbgrader(course_root: Path, *args: str) -> subprocess.CompletedProcess:
@@ -109,13 +110,11 @@ def submission(kind: str, chapter: str, release: dict, solutions: dict) -> dict:
     nb = json.loads(json.dumps(release))
     if kind == "stub":
         return nb
-    changed_id, changed_code = DEVIATIONS[chapter].get(kind, (None, None))
+    changed = dict(DEVIATIONS[chapter].values()) if kind == "mixed" else {}
     for cell in nb["cells"]:
         meta = cell.get("metadata", {}).get("nbgrader", {})
-        if not meta.get("solution"):
-            continue
-        gid = meta["grade_id"]
-        cell["source"] = changed_code if gid == changed_id else solutions[gid]
+        if meta.get("solution"):
+            cell["source"] = changed.get(meta["grade_id"], solutions[meta["grade_id"]])
     return nb
 
 
@@ -139,7 +138,7 @@ def graded(tmp_path_factory):
             target.parent.mkdir(parents=True)
             nb = submission(student, chapter, release, solutions)
             target.write_text(json.dumps(nb, indent=1))
-            if chapter == VALIDATED and student in {"stub", "wrong", "reference"}:
+            if chapter == VALIDATED and student in {"stub", "reference"}:
                 shown = nbgrader(root, "validate", str(target))
                 (root / f"validate-{student}.txt").write_text(shown.stdout + shown.stderr)
         start = time.perf_counter()
@@ -189,15 +188,11 @@ def test_scores(graded):
         auto = [k[2] for k in scores if k[:2] == (chapter, "stub") and k[2].endswith("-test")]
         manual = [k[2] for k in scores if k[:2] == (chapter, "stub") and k[2].endswith("-answer")]
         assert len(auto) >= 2 and len(manual) == 1, (auto, manual)
+        lost = {f"{gid}-test" for gid, _ in DEVIATIONS[chapter].values()}
         expected = {
             "stub": dict.fromkeys(auto, 0.0),
             "reference": dict.fromkeys(auto, 1.0),
-            "wrong": {
-                g: 0.0 if g == DEVIATIONS[chapter]["wrong"][0] + "-test" else 1.0 for g in auto
-            },
-            "cheat": {
-                g: 0.0 if g == DEVIATIONS[chapter]["cheat"][0] + "-test" else 1.0 for g in auto
-            },
+            "mixed": {g: 0.0 if g in lost else 1.0 for g in auto},
         }
         for student in STUDENTS:
             got = {g: scores[chapter, student, g][0] for g in auto}
@@ -219,11 +214,10 @@ def test_scores(graded):
 
 
 def test_validate_tells_a_student_what_is_missing(graded):
-    """``nbgrader validate`` fails a blank or wrong notebook and passes the reference."""
+    """``nbgrader validate`` fails a blank notebook, naming what is missing, and passes the
+    reference."""
     stub = (graded / "validate-stub.txt").read_text()
     assert "VALIDATION FAILED" in stub and "not attempted yet" in stub, stub[-2000:]
-    wrong = (graded / "validate-wrong.txt").read_text()
-    assert "VALIDATION FAILED" in wrong, wrong[-2000:]
     reference = (graded / "validate-reference.txt").read_text()
     assert "Success! Your notebook passes all the tests." in reference, reference[-2000:]
 
@@ -243,10 +237,8 @@ def test_feedback_says_why(graded):
         )
         name = re.search(r'grade\("(ch\d\d\.check_\w+)"', source(check)).group(1)
         message = grading.fresh_check(name)(fn).message
-        page = (graded / "feedback" / "wrong" / chapter / f"{chapter}.html").read_text()
+        page = (graded / "feedback" / "mixed" / chapter / f"{chapter}.html").read_text()
         assert html.escape(message, quote=False) in page or message in page, (chapter, message)
-        cheat = (graded / "feedback" / "cheat" / chapter / f"{chapter}.html").read_text()
-        assert "AssertionError" in cheat
         reference = graded / "feedback" / "reference" / chapter / f"{chapter}.html"
         assert reference.exists()
 

@@ -130,15 +130,15 @@ def _show(feedback: Any) -> None:
     display(feedback)
 
 
-def grade(check: str, answer: Callable[..., Any]) -> Any:
+def grade(check: str, answer: Callable[..., Any]) -> None:
     """Run the check ``check`` on ``answer``; raise if it does not pass.
 
     Args:
         check: ``"chNN.check_name"``, e.g. ``"ch05.check_inverted_dropout"``.
         answer: the learner's function.
 
-    Returns:
-        The check's :class:`~lessons_lib.checks.feedback.Feedback`, when it passed.
+    Returns nothing (a graded cell must not end in a value: nbgrader would read it as
+    partial credit); the feedback is displayed instead.
 
     Raises:
         AssertionError: with the feedback's message, when the answer is not correct.
@@ -154,7 +154,6 @@ def grade(check: str, answer: Callable[..., Any]) -> Any:
     _show(feedback)
     if getattr(feedback, "passed", False) is not True:
         raise AssertionError(str(getattr(feedback, "message", feedback)))
-    return feedback
 
 
 def _library_names(fn: Any, seen: set[int] | None = None) -> list[str]:
