@@ -6,11 +6,11 @@ For three chapters: build the course (``tools/course.py``: source, gradebook, re
 
 * ``stub`` hands in the release unchanged: 0 points.
 * ``reference`` hands in the book's solutions: every autograded point.
-* ``mixed`` hands in the reference except in two exercises: one holds a typical wrong
-  answer, which loses exactly its point and whose feedback names the mistake with the
-  check's own message; the other is unsolved but rebinds the check (``check_x = lambda
-  f: True``) and patches the check module or the feedback class, or hands in the
-  course library's function as its own: it does not get that point either.
+* ``mixed`` hands in the reference except in one or two exercises per chapter: a
+  typical wrong answer loses exactly its point, and its feedback names the mistake
+  with the check's own message; an unsolved exercise that rebinds the check
+  (``check_x = lambda f: True``) and patches the feedback class, or hands in the
+  course library's function as its own, does not get the point either.
 
 Slow (about a minute per chapter on two cores): marked ``student``.
 """
@@ -34,22 +34,14 @@ from course_repo import ROOT, source
 pytestmark = pytest.mark.student
 
 # chapter -> {kind: (grade_id of a solution cell, code)}. The "mixed" student hands in
-# the reference answer everywhere except in these two cells: a typical wrong answer, and
-# an unsolved exercise that tries to fake its pass.
+# the reference answer everywhere except in these cells: a typical wrong answer
+# ("wrong"), or an unsolved exercise that tries to fake its pass ("cheat").
 DEVIATIONS = {
     "02_tiny_network": {
         "wrong": (
             "ch02-l2-step",
             "def l2_update(W, grad_W, lr, lam, m):\n"
             "    return W - lr * (grad_W + lam * W)  # forgot the 1/m\n",
-        ),
-        "cheat": (
-            "ch02-backward",
-            "import lessons_lib.checks.ch02 as checks02\n\n"
-            "check_backward_pass = lambda fn: True\n"
-            "checks02.check_backward_pass = lambda fn: True\n\n\n"
-            "def my_backward(X, Y, params):\n"
-            "    return {}\n",
         ),
     },
     "03_l1_l2_elastic_net": {
@@ -64,11 +56,6 @@ DEVIATIONS = {
         ),
     },
     "05_dropout": {
-        "wrong": (
-            "ch05-dropout-penalty",
-            "def dropout_penalty(X, w, p):\n"
-            "    return p / (1 - p) * np.sum(w**2 * np.sum(X**2, axis=0))  # sum, not mean\n",
-        ),
         "cheat": (
             "ch05-inverted-dropout",
             "from lessons_lib.checks import feedback\n\n"
@@ -225,7 +212,7 @@ def test_validate_tells_a_student_what_is_missing(graded):
 def test_feedback_says_why(graded):
     from lessons_lib.checks import grading
 
-    for chapter in CHAPTERS:
+    for chapter in [c for c in CHAPTERS if "wrong" in DEVIATIONS[c]]:
         gid, code = DEVIATIONS[chapter]["wrong"]
         namespace: dict = {}
         exec("import numpy as np\nimport torch\n" + code, namespace)  # noqa: S102
