@@ -56,7 +56,7 @@ student: $(STAMP)
 # nbgrader reads nbgrader_config.py from the repository root (course directory course/).
 STUDENTS ?=
 course: $(STAMP)
-	$(PY) tools/course.py $(if $(strip $(STUDENTS)),--students $(STUDENTS))
+	$(PY) tools/course_build.py $(if $(strip $(STUDENTS)),--students $(STUDENTS))
 
 sync: $(STAMP)
 	$(PY) tools/sync_notebooks.py

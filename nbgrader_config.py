@@ -1,7 +1,7 @@
 """nbgrader configuration of the course (read by every ``nbgrader`` command run here).
 
 Run nbgrader from the repository root: the course directory is ``course/`` next to this
-file (``python tools/course.py`` fills it), whatever the current directory's name.
+file (``python tools/course_build.py`` fills it), whatever the current directory's name.
 """
 
 import os

@@ -1,8 +1,8 @@
-"""tools/course_markdown.py and tools/course.py: MyST to plain Markdown, leak detection."""
+"""tools/course_markdown.py and tools/course_build.py: MyST to plain Markdown, leak detection."""
 
 from __future__ import annotations
 
-import course
+import course_build as course
 import pytest
 from course_markdown import Book, Converter, raw_myst_lines, site_url
 from course_repo import ROOT, chapter_notebooks, config, load

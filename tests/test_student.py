@@ -2,7 +2,7 @@
 a learner works.
 
 The student version of every chapter is the ``release/`` notebook of the nbgrader course
-that ``tools/course.py`` builds (``tools/make_student.py`` copies it out). Then:
+that ``tools/course_build.py`` builds (``tools/make_student.py`` copies it out). Then:
 
 * nothing of a solution or hidden test survives, and no MyST syntax is left that Jupyter
   or Colab would show as raw text (roles, directives, ``(label)=`` lines);
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-import course
+import course_build as course
 import make_student
 import nbformat
 import pytest

@@ -1,6 +1,6 @@
 """An instructor's round trip through nbgrader, with synthetic students.
 
-For three chapters: build the course (``tools/course.py``: source, gradebook, release),
+For three chapters: build the course (``tools/course_build.py``: source, gradebook, release),
 ``release_assignment``, hand in four submissions per chapter by copying them into
 ``submitted/<student>/<chapter>/``, ``autograde``, ``export`` and ``generate_feedback``.
 
@@ -27,7 +27,7 @@ import sys
 import time
 from pathlib import Path
 
-import course
+import course_build as course
 import pytest
 from course_repo import ROOT, source
 
@@ -230,9 +230,16 @@ def test_feedback_says_why(graded):
         assert reference.exists()
 
 
-def test_course_directory_is_cleaned_up_by_rebuild(tmp_path):
-    """Building twice replaces a chapter's source instead of mixing old and new files."""
-    (tmp_path / "source" / "02_tiny_network").mkdir(parents=True)
-    (tmp_path / "source" / "02_tiny_network" / "stale.ipynb").write_text("{}")
-    course.build(tmp_path, ["02_tiny_network"])
-    assert not (tmp_path / "source" / "02_tiny_network" / "stale.ipynb").exists()
+def test_a_new_course_directory_and_a_rebuild(tmp_path):
+    """``make course`` creates the course directory, and a rebuild replaces a chapter's
+    source instead of mixing old and new files."""
+    from nbgrader.api import Gradebook
+
+    root = tmp_path / "new" / "course"
+    course.build(root, ["02_tiny_network"], ["alice"])
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        assert [s.id for s in gb.students] == ["alice"]
+        assert gb.find_assignment("02_tiny_network").max_score == 3
+    (root / "source" / "02_tiny_network" / "stale.ipynb").write_text("{}")
+    course.build(root, ["02_tiny_network"])
+    assert not (root / "source" / "02_tiny_network" / "stale.ipynb").exists()

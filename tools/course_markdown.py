@@ -2,7 +2,7 @@
 
 The chapters are written for Jupyter Book: citations, cross-references, labels and
 directives are MyST syntax that a plain notebook viewer shows as raw text. For the
-student notebooks (:mod:`course`) this module rewrites them:
+student notebooks (:mod:`course_build`) this module rewrites them:
 
 * ``{cite:t}`key``` → ``Author (Year)``, ``{cite:p}`a,b``` → ``(Author, Year; …)``, from
   ``book/references.bib``;

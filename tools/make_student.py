@@ -5,7 +5,7 @@ Usage::
     python tools/make_student.py [--out _build/student] [chapter ...]
 
 The student version of a chapter is what nbgrader releases from the course that
-:mod:`course` builds (in a throw-away course directory here): solutions replaced by
+:mod:`course_build` builds (in a throw-away course directory here): solutions replaced by
 stubs, hidden tests removed, the website's solution blocks dropped, MyST turned into
 plain Markdown. ``make student`` and ``make course`` therefore hand out the same files.
 """
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import course
+import course_build as course
 
 ROOT = course.ROOT
 

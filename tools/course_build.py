@@ -3,7 +3,7 @@
 Usage (from the repository root; ``nbgrader_config.py`` there puts the course in
 ``course/``)::
 
-    python tools/course.py [--root course] [--students alice bob ...] [chapter ...]
+    python tools/course_build.py [--root course] [--students alice bob ...] [chapter ...]
 
 For every chapter notebook in ``book/`` (or only those named) this
 
@@ -187,6 +187,7 @@ def build(
 ) -> list[Path]:
     """Write ``source/``, fill the gradebook and generate ``release/``; return the releases."""
     root = root.resolve()
+    root.mkdir(parents=True, exist_ok=True)  # the gradebook is created inside it
     book = Book.load(ROOT)
     released = []
     for student in students:
