@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from lessons_lib.models import ACTIVATIONS, count_parameters, mlp
+from lessons_lib.models import ACTIVATIONS, count_parameters, eval_mode, mlp
 
 
 def expected_parameters(sizes: list[int], batch_norm: bool = False) -> int:
@@ -226,3 +226,32 @@ def test_mlp_rejects_invalid_arguments(kwargs, error, match):
     args = {"in_features": 2, "hidden_sizes": [4], "out_features": 1} | kwargs
     with pytest.raises(error, match=match):
         mlp(**args)
+
+
+# --- eval_mode ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("modes", [(True, True, True), (True, False, True), (False, True, False)])
+def test_eval_mode_switches_every_layer_off_and_restores_each_flag(modes):
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sequential(nn.Dropout(0.5)), nn.BatchNorm1d(2))
+    layers = [model, model[1], model[1][0]]
+    for layer, mode in zip(layers, modes, strict=True):
+        layer.training = mode
+    before = [m.training for m in model.modules()]
+    with eval_mode(model) as same:
+        assert same is model
+        assert not any(m.training for m in model.modules())
+    assert [m.training for m in model.modules()] == before
+
+
+def test_eval_mode_restores_the_modes_after_an_error():
+    model = mlp(2, [4], 1, dropout=0.5, seed=0).train()
+    with pytest.raises(RuntimeError, match="boom"), eval_mode(model):
+        raise RuntimeError("boom")
+    assert all(m.training for m in model.modules())
+
+
+def test_eval_mode_rejects_a_non_module():
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module, got function"):
+        with eval_mode(lambda x: x):
+            pass
