@@ -61,8 +61,9 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check --line-length 88 book
 	$(PY) tools/sync_notebooks.py --check
 
+# Unit tests only: the site and browser tests need `make book` first (run by `make site`).
 unit: $(STAMP)
-	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not student"
+	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not browser and not student"
 
 notebooks: $(STAMP)
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book
