@@ -59,6 +59,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check lessons_lib tests tools book
 	$(PY) -m ruff format --check lessons_lib tests tools
 	$(PY) -m ruff format --check --line-length 88 book
+	$(PY) -m mypy
 	$(PY) tools/sync_notebooks.py --check
 
 # Unit tests only: the site and browser tests need `make book` first (run by `make site`).

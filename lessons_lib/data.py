@@ -122,7 +122,9 @@ def digits() -> tuple[torch.Tensor, torch.Tensor]:
     return _to_tensors(bunch.data / 16.0, bunch.target)
 
 
-def load(name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0):
+def load(
+    name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Load a data set by name: ``"moons"``, ``"circles"`` or ``"digits"``.
 
     ``n_samples``, ``noise`` and ``seed`` apply to the generated sets; ``"digits"``
