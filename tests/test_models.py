@@ -42,12 +42,6 @@ def test_parameter_count_matches_the_layer_sizes(in_features, hidden, out_featur
     assert sum(p.numel() for p in model.parameters()) == expected
 
 
-def test_docstring_example_has_105_parameters_and_outputs_logits():
-    model = mlp(2, [8, 8], 1, seed=0)
-    assert count_parameters(model) == 105
-    assert model(torch.zeros(5, 2)).shape == (5, 1)
-
-
 def test_plain_mlp_layer_structure():
     model = mlp(3, [8, 4], 2)
     assert layer_types(model) == [nn.Linear, nn.ReLU, nn.Linear, nn.ReLU, nn.Linear]
@@ -85,15 +79,11 @@ def test_empty_hidden_sizes_give_a_linear_model():
     assert count_parameters(model) == 18
 
 
-@pytest.mark.parametrize("name", ["relu", "tanh", "gelu", "sigmoid"])
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_every_activation_is_used_after_every_hidden_layer(name):
     model = mlp(2, [4, 4, 4], 1, activation=name)
     assert sum(isinstance(m, ACTIVATIONS[name]) for m in model) == 3
     assert not isinstance(model[-1], ACTIVATIONS[name]), "the head returns raw logits"
-
-
-def test_activation_names():
-    assert set(ACTIVATIONS) == {"relu", "tanh", "gelu", "sigmoid"}
 
 
 def test_head_has_no_activation_so_outputs_can_be_negative():
