@@ -61,14 +61,10 @@ def test_check_real_closed_bounds_include_the_endpoints():
 
 
 @pytest.mark.parametrize("value", [True, False, "0.5", None, [1.0], 1 + 2j])
-def test_check_real_rejects_non_real_values_with_a_type_error(value):
-    with pytest.raises(TypeError, match=r"lam must be a real number, got .* of type"):
+def test_check_real_rejects_non_real_values_naming_the_value_and_its_type(value):
+    message = f"lam must be a real number, got {value!r} of type {type(value).__name__}"
+    with pytest.raises(TypeError, match=f"^{re.escape(message)}$"):
         check_real("lam", value)
-
-
-def test_check_real_type_error_names_the_received_value_and_type():
-    with pytest.raises(TypeError, match=r"lam must be a real number, got '1' of type str"):
-        check_real("lam", "1")
 
 
 def test_check_real_rejects_nan_even_without_bounds():
