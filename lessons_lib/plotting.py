@@ -68,8 +68,10 @@ def plot_learning_curves(
     ax: Axes | None = None,
     label: str = "",
     color: str | None = None,
+    val_color: str | None = None,
+    legend: bool = True,
 ) -> Axes:
-    """Plot training (solid) and validation (dashed) curves of one run.
+    """Plot training (solid) and validation (dashed) curves of one run (chapters 7 and 9).
 
     Args:
         history: the :class:`~lessons_lib.training.History` returned by ``train``.
@@ -77,6 +79,9 @@ def plot_learning_curves(
         ax: axes to draw on. Default: the current axes.
         label: prefix for the legend entries. Default: none.
         color: line colour. Default: the next colour of the cycle.
+        val_color: colour of the validation curve. Default: ``color`` (the line style
+            tells the curves apart).
+        legend: draw a legend. Default: ``True``.
 
     Returns:
         The axes.
@@ -90,10 +95,12 @@ def plot_learning_curves(
     (line,) = ax.plot(history.epochs, train, color=color, label=f"{prefix}train")
     if history.val_loss:
         val = history.val_loss if metric == "loss" else history.val_acc
-        ax.plot(history.epochs, val, color=line.get_color(), ls="--", label=f"{prefix}validation")
+        val_line = line.get_color() if val_color is None else val_color
+        ax.plot(history.epochs, val, color=val_line, ls="--", label=f"{prefix}validation")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss" if metric == "loss" else "accuracy")
-    ax.legend()
+    if legend:
+        ax.legend()
     return ax
 
 

@@ -118,6 +118,19 @@ def test_learning_curves_draw_train_and_validation_lines():
     assert ax.get_ylabel() == "loss"
 
 
+def test_learning_curves_take_a_validation_colour_and_can_skip_the_legend():
+    _, ax = plt.subplots()
+    plot_learning_curves(
+        history(True), "acc", ax=ax, color="#000000", val_color="#e69f00", legend=False
+    )
+    train_line, val_line = ax.get_lines()
+    assert train_line.get_color() == "#000000"
+    assert val_line.get_color() == "#e69f00"
+    assert list(val_line.get_ydata()) == [0.4, 0.6, 0.65]
+    assert ax.get_legend() is None
+    assert ax.get_ylabel() == "accuracy"
+
+
 def test_learning_curves_without_validation_draw_one_line():
     _, ax = plt.subplots()
     plot_learning_curves(history(False), ax=ax)
