@@ -143,10 +143,14 @@ def test_fit_augmented_accepts_soft_targets(images):
     [
         (
             lambda: random_shift(torch.rand(2, 64)),
-            TypeError,
-            r"shape \(N, H, W\), got shape \(2, 64\)",
+            ValueError,
+            r"x must be 3-D \(N, H, W\), got a 2-D tensor of shape \(2, 64\)",
         ),
-        (lambda: random_shift(torch.ones(2, 8, 8, dtype=torch.long)), TypeError, "float tensor"),
+        (
+            lambda: random_shift(torch.ones(2, 8, 8, dtype=torch.long)),
+            TypeError,
+            "x must be a floating-point tensor, got dtype torch.int64",
+        ),
         (
             lambda: random_shift(torch.rand(2, 8, 8), -1),
             ValueError,
