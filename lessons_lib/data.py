@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, make_circles, make_moons
 
 from ._validate import check_choice, check_int, check_probability, check_real
 
@@ -67,6 +66,8 @@ def two_moons(
     n_samples = check_int("n_samples", n_samples, low=2)
     noise = check_real("noise", noise, low=0.0)
     seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
+    from sklearn.datasets import make_moons  # here, not at import: sklearn costs ~1 s
+
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return _to_tensors(X, y)
 
@@ -94,6 +95,8 @@ def circles(
         "factor", factor, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
     seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
+    from sklearn.datasets import make_circles
+
     X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return _to_tensors(X, y)
 
@@ -113,11 +116,15 @@ def digits() -> tuple[torch.Tensor, torch.Tensor]:
         >>> tuple(X.shape), int(y.max()), float(X.max())
         ((1797, 64), 9, 1.0)
     """
+    from sklearn.datasets import load_digits
+
     bunch = load_digits()
     return _to_tensors(bunch.data / 16.0, bunch.target)
 
 
-def load(name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0):
+def load(
+    name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Load a data set by name: ``"moons"``, ``"circles"`` or ``"digits"``.
 
     ``n_samples``, ``noise`` and ``seed`` apply to the generated sets; ``"digits"``
