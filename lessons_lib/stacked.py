@@ -62,6 +62,8 @@ class StackedMLP(nn.Module):
         torch.Size([3, 5])
     """
 
+    _drop: torch.Tensor  # (k, 1, 1) drop probability of each network, a buffer
+
     def __init__(
         self,
         seeds: Sequence[int],

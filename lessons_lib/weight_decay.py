@@ -147,8 +147,8 @@ def adam_update(
     t = state["step"]
     state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * grad
     state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * grad * grad
-    m_hat = state["exp_avg"] / (1 - beta1**t)
-    v_hat = state["exp_avg_sq"] / (1 - beta2**t)
+    m_hat = torch.as_tensor(state["exp_avg"]) / (1 - beta1**t)
+    v_hat = torch.as_tensor(state["exp_avg_sq"]) / (1 - beta2**t)
     with torch.no_grad():
         param.mul_(1 - lr * torch.where(dec, wd, zero))  # decoupled decay
         param.sub_(lr * m_hat / (v_hat.sqrt() + eps))
