@@ -225,7 +225,8 @@ def run(
             )
         ]
     best = history.best_epoch if config.patience is not None else None
-    return Result(config, *acc, model=model, best_epoch=best)
+    train_acc, val_acc, test_acc = acc
+    return Result(config, train_acc, val_acc, test_acc, model=model, best_epoch=best)
 
 
 def paired_difference(a: Any, b: Any) -> Summary:

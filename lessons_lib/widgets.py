@@ -104,7 +104,7 @@ def live_sweep(
     values: Sequence[Any],
     initial: Any = None,
     figsize: tuple[float, float] = (5.0, 3.5),
-):
+) -> Any:
     """Build the live version: a ``SelectionSlider`` over ``values`` and a redrawn plot.
 
     Returns:
@@ -144,7 +144,7 @@ def sweep(
     mode: str = "auto",
     ncols: int = 4,
     figsize: tuple[float, float] = (5.0, 3.5),
-    **static_kw,
+    **static_kw: Any,
 ) -> None:
     """Show ``draw(value, ax)`` over ``values``: a slider live, small multiples static.
 
