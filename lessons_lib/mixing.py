@@ -41,7 +41,8 @@ def _pair(
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     targets = _one_hot(y, num_classes)
     size = len(x) // groups  # partners are drawn inside each block of this size
-    perm = (torch.arange(groups)[:, None] * size + torch.randperm(size, generator=generator)).flatten()
+    inside = torch.randperm(size, generator=generator)
+    perm = (torch.arange(groups)[:, None] * size + inside).flatten()
     if alpha == 0:
         lam = torch.ones(len(x))
     else:
