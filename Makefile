@@ -6,6 +6,8 @@
 #   make sync     rewrite every notebook's Colab install cell from _config.yml
 #   make strip    remove outputs from the committed notebooks
 #   make assets   npm packages the site serves itself (MathJax, Mermaid, widgets) and axe-core
+#   make robustness SEEDS="3 4 …"  every chapter under other base seeds: how many runs hold
+#                 every claim (for authors; not part of make test)
 PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
@@ -16,7 +18,7 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install assets chromium book test student sync strip lint unit notebooks site clean
+.PHONY: install assets chromium book test student sync strip lint unit notebooks site robustness clean
 
 install: $(STAMP)
 
@@ -79,6 +81,13 @@ test: $(STAMP)
 		-m "not site and not browser" tests lessons_lib book
 	$(MAKE) book
 	$(MAKE) site
+
+# Authors' check that every claim holds for other base seeds (not run in CI):
+#   make robustness SEEDS="3 4 5 6 7 8 9 10 11 12" [CHAPTERS="05 08"]
+SEEDS ?= 3 4 5 6 7 8 9 10 11 12
+CHAPTERS ?=
+robustness: $(STAMP)
+	$(PY) tools/robustness.py --seeds $(SEEDS) $(if $(CHAPTERS),--chapters $(CHAPTERS)) --jobs 2
 
 clean:
 	rm -rf _build

@@ -7,21 +7,23 @@ Modules:
     seeding: one call that seeds Python, NumPy and torch (``LESSONS_SEED`` overrides).
     data: two-moons, circles, noisy sine, digits, label noise and deterministic splits.
     linear: polynomial features and the (ridge) least-squares solution.
-    models: a small MLP builder.
+    models: a small MLP builder and ``eval_mode``, which restores every layer's mode.
     training: a full-batch or mini-batch training loop returning a ``History``.
     stats: mean and spread over seeds; bias-variance decomposition.
     plotting: the course style, learning curves and decision boundaries.
     widgets: a parameter sweep that is live in Jupyter and a static figure on the site.
     penalties: L1, L2 and elastic-net penalties, proximal steps, decay groups (ch. 2-4).
     dropout: inverted dropout and DropConnect, matched to PyTorch (chapter 5).
-    normalization: batch, layer and group normalization from scratch (chapter 6).
+    batch_norm: batch normalization from scratch, matched to ``nn.BatchNorm1d`` (ch. 6).
+    normalization: layer and group normalization from scratch (chapter 6).
     early_stopping: the EarlyStopping callback and its replay (chapter 7).
     augmentation: batched, seeded image transforms for the 8x8 digits (chapter 8).
     mixing: mixup, CutMix and label-smoothing targets (chapter 8).
-    metrics: classification and regression metrics from scratch (chapter 9).
+    metrics: accuracy, precision, recall, F1, MSE, MAE and R² from scratch (ch. 1, 9).
     diagnostics: diagnose(history) names underfitting, good fit or overfitting (ch. 9).
     regularizers: stochastic depth, a residual MLP, Monte Carlo dropout (chapter 10).
-    stacked: many small networks trained at once, one per seed (chapter 10).
+    stacked: many small networks evaluated at once, one per seed (chapter 10).
+    stacked_training: the full-batch training loop of a stack (chapter 10).
     capstone: the chapter-10 experiment: data, configurations, paired comparisons.
     checks: exercise check functions with friendly feedback.
 """

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import Any
 
+import torch
+
 
 def _is_real(value: Any) -> bool:
     return isinstance(value, Real) and not isinstance(value, bool)
@@ -103,4 +105,58 @@ def check_choice(name: str, value: Any, allowed: Iterable[str]) -> str:
     if value not in allowed:
         options = ", ".join(repr(a) for a in allowed)
         raise ValueError(f"{name} must be one of {options}; got {value!r}")
+    return value
+
+
+def check_tensor(
+    name: str,
+    value: Any,
+    *,
+    ranks: Iterable[int] | None = None,
+    dtype: str | None = None,
+    layout: str | None = None,
+) -> torch.Tensor:
+    """Return ``value`` if it is a ``torch.Tensor`` of an allowed rank and dtype kind.
+
+    The one check of tensor arguments in the package: a value that is not a tensor or has
+    the wrong kind of dtype raises ``TypeError``, a tensor of the wrong rank ``ValueError``.
+
+    Args:
+        name: the argument's name, for the message.
+        value: the argument.
+        ranks: allowed numbers of dimensions, or ``None`` for any.
+        dtype: ``"float"`` (floating point), ``"integer"`` (integer, not bool) or ``None``
+            for any dtype.
+        layout: how the message describes the allowed shape, e.g. ``"(N, H, W)"``.
+
+    Example:
+        >>> check_tensor("x", torch.zeros(2, 3), ranks=(2,), dtype="float").shape
+        torch.Size([2, 3])
+        >>> check_tensor("x", torch.zeros(3), ranks=(2, 3), layout="(N, C) or (N, C, L)")
+        Traceback (most recent call last):
+        ...
+        ValueError: x must be 2-D or 3-D (N, C) or (N, C, L), got a 1-D tensor of shape (3,)
+    """
+    if not isinstance(value, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(value).__name__}")
+    if dtype is not None:
+        check_choice("dtype", dtype, ("float", "integer"))
+        floating = value.is_floating_point()
+        integer = not floating and not value.is_complex() and value.dtype != torch.bool
+        if dtype == "float" and not floating:
+            raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+        if dtype == "integer" and not integer:
+            raise TypeError(f"{name} must be an integer tensor, got dtype {value.dtype}")
+    if ranks is not None:
+        allowed = tuple(ranks)
+        if value.dim() not in allowed:
+            if len(allowed) > 3 and allowed == tuple(range(allowed[0], allowed[-1] + 1)):
+                text = f"at least {allowed[0]}-D"
+            else:
+                text = " or ".join(f"{r}-D" for r in allowed)
+            where = f" {layout}" if layout else ""
+            raise ValueError(
+                f"{name} must be {text}{where}, got a {value.dim()}-D tensor of shape "
+                f"{tuple(value.shape)}"
+            )
     return value

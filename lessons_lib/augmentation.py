@@ -22,18 +22,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real
+from ._validate import check_int, check_probability, check_real, check_tensor
 
 
 def _check_images(x: torch.Tensor) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor) or x.dim() != 3 or not x.is_floating_point():
-        got = (
-            f"shape {tuple(x.shape)} and dtype {x.dtype}"
-            if isinstance(x, torch.Tensor)
-            else type(x).__name__
-        )
-        raise TypeError(f"x must be a float tensor of shape (N, H, W), got {got}")
-    return x
+    return check_tensor("x", x, ranks=(3,), dtype="float", layout="(N, H, W)")
 
 
 def _uniform(n: int, low: float, high: float, generator: torch.Generator | None) -> torch.Tensor:

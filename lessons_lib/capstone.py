@@ -21,7 +21,9 @@ import torch
 
 from ._validate import check_choice, check_int, check_probability, check_real
 from .data import Split
-from .stacked import StackedMLP, stack_accuracy, train_stack
+from .penalties import param_groups
+from .stacked import StackedMLP
+from .stacked_training import stack_accuracy, train_stack
 from .stats import Summary, summarize
 
 #: Inputs are uniform on the square [-2, 2]²; points outside the circle of this squared
@@ -113,7 +115,7 @@ class Config:
             decoupled for AdamW), applied to weight matrices only.
         l1, dropout, input_noise, weight_noise, label_smoothing, max_norm, clip_norm,
         patience, batch_norm: see :class:`~lessons_lib.stacked.StackedMLP` and
-            :func:`~lessons_lib.stacked.train_stack`.
+            :func:`~lessons_lib.stacked_training.train_stack`.
         baseline: name of the configuration this one is compared with.
     """
 
@@ -168,10 +170,7 @@ class Result:
 
 
 def _optimizer(model: StackedMLP, config: Config) -> torch.optim.Optimizer:
-    groups = [
-        {"params": list(model.weights), "weight_decay": config.weight_decay},
-        {"params": [*model.biases, *model.gammas, *model.betas], "weight_decay": 0.0},
-    ]
+    groups = param_groups(model, config.weight_decay)  # weight matrices only
     if config.optimizer == "sgd":
         return torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
     cls = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam

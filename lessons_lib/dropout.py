@@ -16,17 +16,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability
+from ._validate import check_int, check_probability, check_tensor
 
 __all__ = ["DropConnectLinear", "Dropout", "drop_connect_linear", "dropout", "dropout_mask"]
-
-
-def _check_tensor(name: str, x: object) -> torch.Tensor:
-    if not isinstance(x, torch.Tensor):
-        raise TypeError(f"{name} must be a torch.Tensor, got {type(x).__name__}")
-    if not x.is_floating_point():
-        raise TypeError(f"{name} must be a floating-point tensor, got dtype {x.dtype}")
-    return x
 
 
 def _check_generator(generator: object) -> torch.Generator | None:
@@ -97,7 +89,7 @@ def dropout(
         >>> dropout(x, p=0.5, training=False) is x
         True
     """
-    x = _check_tensor("x", x)
+    x = check_tensor("x", x, dtype="float")
     p = check_probability("p", p)
     if not isinstance(training, bool):
         raise TypeError(f"training must be a bool, got {training!r}")
@@ -174,8 +166,8 @@ def drop_connect_linear(
         >>> drop_connect_linear(x, W, training=False)
         tensor([[3., 3.]])
     """
-    x = _check_tensor("x", x)
-    weight = _check_tensor("weight", weight)
+    x = check_tensor("x", x, dtype="float")
+    weight = check_tensor("weight", weight, dtype="float")
     p = check_probability("p", p)
     if weight.dim() != 2:
         raise ValueError(f"weight must be 2-D (out_features, in_features), got {weight.dim()}-D")

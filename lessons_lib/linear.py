@@ -74,17 +74,3 @@ def ridge_fit(
     if not penalize_intercept:
         D[0, 0] = 0.0
     return np.linalg.solve(Phi.T @ Phi + lam * D, Phi.T @ y)
-
-
-def mse(y_hat: np.ndarray, y: np.ndarray) -> float:
-    """Mean squared error ``mean((ŷ − y)²)``.
-
-    Example:
-        >>> mse(np.array([1.0, 2.0]), np.array([1.0, 4.0]))
-        2.0
-    """
-    y_hat = np.asarray(y_hat, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if y_hat.shape != y.shape:
-        raise ValueError(f"y_hat and y must have the same shape, got {y_hat.shape} and {y.shape}")
-    return float(np.mean((y_hat - y) ** 2))

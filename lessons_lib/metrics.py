@@ -32,13 +32,15 @@ def _as_1d(name: str, values: Any) -> np.ndarray:
     return arr
 
 
-def _pair(y_true: Any, y_pred: Any, pred_name: str = "y_pred") -> tuple[np.ndarray, np.ndarray]:
-    t, p = _as_1d("y_true", y_true), _as_1d(pred_name, y_pred)
-    if t.shape != p.shape:
+def _pair(
+    first: Any, second: Any, names: tuple[str, str] = ("y_true", "y_pred")
+) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _as_1d(names[0], first), _as_1d(names[1], second)
+    if a.shape != b.shape:
         raise ValueError(
-            f"y_true and {pred_name} must have the same length, got {t.size} and {p.size}"
+            f"{names[0]} and {names[1]} must have the same length, got {a.size} and {b.size}"
         )
-    return t, p
+    return a, b
 
 
 def _ratio(num: float, den: float) -> float:
@@ -129,19 +131,29 @@ def f1_score(y_true: Any, y_pred: Any, average: str = "binary", pos_label: Any =
     return _per_class(y_true, y_pred, average, pos_label, "f1")
 
 
-def _regression_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    t, p = _pair(y_true, y_pred)
-    return t.astype(float), p.astype(float)
+def _regression_pair(
+    first: Any, second: Any, names: tuple[str, str] = ("y_true", "y_pred")
+) -> tuple[np.ndarray, np.ndarray]:
+    a, b = _pair(first, second, names)
+    return a.astype(float), b.astype(float)
 
 
-def mean_squared_error(y_true: Any, y_pred: Any) -> float:
-    """:math:`\\frac1n\\sum_i (\\hat y_i - y_i)^2`.
+def mse(y_pred: Any, y_true: Any) -> float:
+    """Mean squared error :math:`\\frac1n\\sum_i (\\hat y_i - y_i)^2`, the course's one MSE.
+
+    Prediction first, target second, as in ``torch.nn.functional.mse_loss(input,
+    target)``. The value is symmetric, so it also equals scikit-learn's
+    ``mean_squared_error(y_true, y_pred)``. Used from chapter 1 (polynomial fits) on.
+
+    Args:
+        y_pred: predictions, shape ``(n,)``.
+        y_true: targets, shape ``(n,)``.
 
     Example:
-        >>> mean_squared_error([1.0, 2.0], [1.0, 4.0])
+        >>> mse([1.0, 4.0], [1.0, 2.0])
         2.0
     """
-    t, p = _regression_pair(y_true, y_pred)
+    p, t = _regression_pair(y_pred, y_true, ("y_pred", "y_true"))
     return float(np.mean((p - t) ** 2))
 
 

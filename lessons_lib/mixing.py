@@ -13,13 +13,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_int, check_real
+from ._validate import check_int, check_real, check_tensor
 from .augmentation import _boxes, _check_images
 
 
 def _one_hot(y: torch.Tensor, num_classes: int) -> torch.Tensor:
-    if not isinstance(y, torch.Tensor) or y.dim() != 1 or y.is_floating_point():
-        raise TypeError("y must be a 1-D integer tensor of class labels")
+    y = check_tensor("y", y, ranks=(1,), dtype="integer", layout="(N,) of class labels")
     return F.one_hot(y, num_classes).float()
 
 
@@ -128,16 +127,23 @@ def cutmix(
     return mixed, (1 - pasted)[:, None] * targets + pasted[:, None] * targets[perm]
 
 
-def smooth_labels(y: torch.Tensor, num_classes: int, smoothing: float = 0.1) -> torch.Tensor:
+def smooth_labels(y: torch.Tensor, num_classes: int, label_smoothing: float = 0.1) -> torch.Tensor:
     """Label smoothing targets ``(1 - ε) e_y + ε / K``, the ones PyTorch's loss uses.
 
     ``nn.CrossEntropyLoss(label_smoothing=ε)`` on labels ``y`` equals the cross-entropy
-    with these soft targets.
+    with these soft targets. With ``K = 2`` column 1 is the smoothed binary target
+    ``y (1 - ε) + ε / 2`` that :func:`lessons_lib.stacked_training.train_stack` uses.
+
+    Args:
+        y: class labels, a 1-D integer tensor.
+        num_classes: number of classes ``K``, at least 2.
+        label_smoothing: ``ε`` in ``[0, 1]``, the name PyTorch's losses use.
+            Default: 0.1.
 
     Example:
         >>> smooth_labels(torch.tensor([1]), 4, 0.2)
         tensor([[0.0500, 0.8500, 0.0500, 0.0500]])
     """
     num_classes = check_int("num_classes", num_classes, low=2)
-    smoothing = check_real("smoothing", smoothing, low=0.0, high=1.0)
-    return (1 - smoothing) * _one_hot(y, num_classes) + smoothing / num_classes
+    eps = check_real("label_smoothing", label_smoothing, low=0.0, high=1.0)
+    return (1 - eps) * _one_hot(y, num_classes) + eps / num_classes

@@ -1,12 +1,14 @@
-"""A small multilayer perceptron builder.
+"""A small multilayer perceptron builder, and model utilities every chapter uses.
 
 Taught in chapter 1; later chapters add dropout (chapter 5) and batch normalization
-(chapter 6) through the same arguments.
+(chapter 6) through the same arguments. :func:`eval_mode` evaluates a model and then puts
+every one of its layers back in the mode it was in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import torch
 from torch import nn
@@ -85,3 +87,34 @@ def count_parameters(model: nn.Module) -> int:
         8
     """
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+@contextmanager
+def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """Put ``model`` in eval mode for a ``with`` block, then restore every layer's mode.
+
+    Restores the ``training`` flag of each submodule separately, not only the top-level
+    one, so a model whose layers were in mixed modes (e.g. dropout on for Monte Carlo
+    dropout, the rest in eval mode) comes back exactly as it was, even after an error.
+
+    Args:
+        model: the module to evaluate.
+
+    Example:
+        >>> net = nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.5))
+        >>> _ = net[1].eval()  # mixed modes: the container trains, dropout does not
+        >>> with eval_mode(net):
+        ...     [m.training for m in net.modules()]
+        [False, False, False]
+        >>> [m.training for m in net.modules()]
+        [True, True, False]
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    modes = [(m, m.training) for m in model.modules()]
+    model.eval()
+    try:
+        yield model
+    finally:
+        for m, mode in modes:
+            m.training = mode

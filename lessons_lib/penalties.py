@@ -26,18 +26,36 @@ import torch
 from torch import nn
 
 from ._validate import check_choice, check_non_negative, check_real
+from .batch_norm import BatchNorm1d
+from .normalization import GroupNorm, LayerNorm
 
 Params = nn.Module | Iterable[torch.Tensor]
+#: Layers whose every parameter (γ and β) counts as a bias: PyTorch's and the course's.
+NORM_TYPES: tuple[type[nn.Module], ...] = (
+    nn.modules.batchnorm._NormBase,
+    nn.LayerNorm,
+    nn.GroupNorm,
+    BatchNorm1d,
+    LayerNorm,
+    GroupNorm,
+)
+#: Names of parameter lists that hold biases or normalization parameters (StackedMLP).
+BIAS_LISTS = ("biases", "gammas", "betas")
 CONVENTIONS = ("lam", "lam/2", "lam/2n")
 
 
 def split_weights(params: Params) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """Split parameters into ``(weights, biases)`` (chapter 3, *should biases be penalized?*).
 
-    For a module, a parameter is a bias if its name ends in ``"bias"`` or if it belongs to
-    a normalization layer (``BatchNorm``, ``LayerNorm``, ``GroupNorm``); everything else is
-    a weight. For a plain list of tensors no names exist, so tensors with fewer than two
-    dimensions (vectors and scalars) count as biases and matrices (or higher) as weights.
+    For a module, a parameter is a bias if its name ends in ``"bias"``, if it belongs to a
+    normalization layer (PyTorch's ``BatchNorm``, ``LayerNorm``, ``GroupNorm`` and the
+    course's own :class:`~lessons_lib.batch_norm.BatchNorm1d`,
+    :class:`~lessons_lib.normalization.LayerNorm`,
+    :class:`~lessons_lib.normalization.GroupNorm`), or if it sits in a parameter list
+    named ``biases``, ``gammas`` or ``betas`` (a :class:`~lessons_lib.stacked.StackedMLP`);
+    everything else is a weight. A parameter shared by several layers is listed once. For
+    a plain list of tensors no names exist, so tensors with fewer than two dimensions
+    (vectors and scalars) count as biases and matrices (or higher) as weights.
 
     Args:
         params: an ``nn.Module`` or an iterable of tensors.
@@ -53,12 +71,21 @@ def split_weights(params: Params) -> tuple[list[torch.Tensor], list[torch.Tensor
         >>> [tuple(w.shape) for w in weights], [tuple(b.shape) for b in biases]
         ([(2, 3)], [(2,)])
     """
-    norm_types = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm)
     if isinstance(params, nn.Module):
-        weights, biases = [], []
-        for module in params.modules():
+        weights: list[torch.Tensor] = []
+        biases: list[torch.Tensor] = []
+        seen: set[int] = set()
+        for module_name, module in params.named_modules():
+            list_name = module_name.rsplit(".", 1)[-1]
             for name, p in module.named_parameters(recurse=False):
-                is_bias = name.endswith("bias") or isinstance(module, norm_types)
+                if id(p) in seen:
+                    continue
+                seen.add(id(p))
+                is_bias = (
+                    name.endswith("bias")
+                    or isinstance(module, NORM_TYPES)
+                    or (isinstance(module, nn.ParameterList) and list_name in BIAS_LISTS)
+                )
                 (biases if is_bias else weights).append(p)
         return weights, biases
     if isinstance(params, (torch.Tensor, str, bytes)) or not isinstance(params, Iterable):

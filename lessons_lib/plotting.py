@@ -9,7 +9,7 @@ distinguishable with the common forms of colour blindness.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -20,6 +20,7 @@ from matplotlib.colors import ListedColormap
 from torch import nn
 
 from ._validate import check_choice, check_int
+from .models import eval_mode
 from .training import History
 
 #: Okabe & Ito (2008) colour-blind-safe palette, black moved to the end.
@@ -150,15 +151,9 @@ def plot_decision_boundary(
     gy = torch.linspace(float(lo[1]), float(hi[1]), resolution)
     xx, yy = torch.meshgrid(gx, gy, indexing="xy")
     grid = torch.stack([xx.reshape(-1), yy.reshape(-1)], dim=1)
-    was_training = getattr(model, "training", None)
-    if isinstance(model, nn.Module):
-        model.eval()
-    try:
-        with torch.no_grad():
-            scores = model(grid).reshape(resolution, resolution)
-    finally:
-        if isinstance(model, nn.Module) and was_training:
-            model.train()
+    mode = eval_mode(model) if isinstance(model, nn.Module) else nullcontext()
+    with torch.no_grad(), mode:
+        scores = model(grid).reshape(resolution, resolution)
     cmap = ListedColormap([PALETTE[0], PALETTE[1]])
     ax.contourf(xx, yy, (scores > 0).float(), levels=[-0.5, 0.5, 1.5], cmap=cmap, alpha=0.25)
     ax.contour(xx, yy, scores, levels=[0.0], colors="k", linewidths=1)

@@ -16,6 +16,7 @@ from torch import nn
 
 from ._validate import check_int, check_probability, check_real
 from .dropout import Dropout as CourseDropout
+from .models import eval_mode
 
 #: Every PyTorch dropout layer (``Dropout``, ``Dropout1d/2d/3d``, the alpha variants)
 #: derives from ``_DropoutNd``; the course's own layer is added to them.
@@ -165,19 +166,14 @@ def mc_dropout_predict(
             "model has no dropout layer with p > 0: Monte Carlo dropout needs one "
             f"(found {len(drops)} dropout layers)"
         )
-    modes = {m: m.training for m in model.modules()}
-    model.eval()
-    for m in drops:
-        m.train()
-    try:
+    with eval_mode(model):
+        for m in drops:
+            m.train()
         passes = torch.stack([model(X) for _ in range(num_samples)])
-    finally:
-        for m, mode in modes.items():
-            m.training = mode
     return passes.mean(dim=0), passes.std(dim=0)
 
 
-def smoothed_optimal_logit(smoothing: float) -> float:
+def smoothed_optimal_logit(label_smoothing: float) -> float:
     """The logit that minimizes binary cross-entropy against targets smoothed by ``ε``.
 
     A positive example's target becomes ``1 - ε/2``; the loss is smallest where the
@@ -188,7 +184,7 @@ def smoothed_optimal_logit(smoothing: float) -> float:
         >>> round(smoothed_optimal_logit(0.2), 4)
         2.1972
     """
-    eps = check_probability("smoothing", smoothing)
+    eps = check_probability("label_smoothing", label_smoothing)
     if eps == 0:
         return float("inf")
     return float(torch.log(torch.tensor((1 - eps / 2) / (eps / 2))))

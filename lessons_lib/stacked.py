@@ -7,20 +7,20 @@ leading axis of size ``k``. Every operation acts on each network separately (bat
 matrix products, batch statistics per network, one gradient norm per network), so a
 single full-batch step trains all ``k`` networks, each on its own data set.
 
-Shapes: inputs ``(k, n, d)``, labels ``(k, n)`` in ``{0, 1}``, logits ``(k, n)``.
+Shapes: inputs ``(k, n, d)``, labels ``(k, n)`` in ``{0, 1}``, logits ``(k, n)``. The
+training loop for a stack is :func:`lessons_lib.stacked_training.train_stack`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 
-import numpy as np
 import torch
 from torch import nn
 
 from ._validate import check_int, check_probability, check_real
+from .models import eval_mode
 from .seeding import make_generator
 
 
@@ -164,167 +164,7 @@ class StackedMLP(nn.Module):
 
         @torch.no_grad()
         def predict(x: torch.Tensor) -> torch.Tensor:
-            was_training = self.training
-            self.eval()
-            try:
-                batch = x.expand(self.k, *x.shape)
-                return self(batch)[j]
-            finally:
-                self.train(was_training)
+            with eval_mode(self):
+                return self(x.expand(self.k, *x.shape))[j]
 
         return predict
-
-
-@dataclass
-class StackHistory:
-    """Per-epoch measurements of a stack, arrays of shape ``(epochs, k)``.
-
-    Attributes:
-        epochs: the recorded epochs (1-based).
-        train_loss, val_loss: mean binary cross-entropy (data loss only).
-        train_acc, val_acc: accuracy with the model in eval mode.
-        best_epoch: with early stopping, the epoch (1-based) whose weights each
-            network kept; otherwise the last epoch.
-    """
-
-    epochs: list[int] = field(default_factory=list)
-    train_loss: list[np.ndarray] = field(default_factory=list)
-    val_loss: list[np.ndarray] = field(default_factory=list)
-    train_acc: list[np.ndarray] = field(default_factory=list)
-    val_acc: list[np.ndarray] = field(default_factory=list)
-    best_epoch: np.ndarray | None = None
-
-    def as_arrays(self) -> dict[str, np.ndarray]:
-        """The recorded curves as ``(epochs, k)`` arrays."""
-        names = ("train_loss", "val_loss", "train_acc", "val_acc")
-        return {n: np.stack(getattr(self, n)) for n in names if getattr(self, n)}
-
-
-def _per_network_grad_norm(params: Sequence[torch.Tensor]) -> torch.Tensor:
-    total = sum(p.grad.pow(2).flatten(1).sum(dim=1) for p in params if p.grad is not None)
-    return torch.sqrt(total)
-
-
-def stack_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Accuracy of each network: ``(k, n)`` logits and labels → ``(k,)``."""
-    return ((logits > 0).float() == y).float().mean(dim=1)
-
-
-def train_stack(
-    model: StackedMLP,
-    X_train: torch.Tensor,
-    y_train: torch.Tensor,
-    X_val: torch.Tensor | None,
-    y_val: torch.Tensor | None,
-    optimizer: torch.optim.Optimizer,
-    *,
-    num_epochs: int = 300,
-    l1: float = 0.0,
-    label_smoothing: float = 0.0,
-    max_norm: float | None = None,
-    clip_norm: float | None = None,
-    patience: int | None = None,
-    record_every: int = 1,
-) -> StackHistory:
-    """Full-batch training of every network of ``model`` on its own data.
-
-    Each step minimizes, for every network separately, the mean binary cross-entropy
-    plus ``l1 * sum|W|`` over its weight matrices (biases are not penalized).
-
-    Args:
-        model: the stack; left in eval mode.
-        X_train, y_train: shapes ``(k, n, d)`` and ``(k, n)``.
-        X_val, y_val: validation data, same layout, or ``None`` (then the validation
-            curves are not recorded and ``patience`` is not allowed).
-        optimizer: over ``model.parameters()`` (weight decay goes here).
-        num_epochs: number of full-batch steps. Default: 300.
-        l1: strength of the L1 penalty on the weights. Default: 0.
-        label_smoothing: ε of the smoothed targets ``y(1-ε) + ε/2``. Default: 0.
-        max_norm: if given, project each unit's incoming weights after every step.
-        clip_norm: if given, rescale each network's gradient to at most this norm.
-        patience: if given, early stopping: each network keeps the weights of its
-            epoch of lowest validation loss, and stops improving its choice after
-            ``patience`` epochs without a new minimum.
-        record_every: record the curves every this many epochs (and at the last one);
-            larger values save time when only the end point matters. Default: 1.
-
-    Returns:
-        The :class:`StackHistory` of the run.
-    """
-    if not isinstance(model, StackedMLP):
-        raise TypeError(f"model must be a StackedMLP, got {type(model).__name__}")
-    num_epochs = check_int("num_epochs", num_epochs, low=1)
-    l1 = check_real("l1", l1, low=0.0)
-    eps = check_probability("label_smoothing", label_smoothing)
-    if max_norm is not None:
-        max_norm = check_real("max_norm", max_norm, low=0.0, low_inclusive=False)
-    if clip_norm is not None:
-        clip_norm = check_real("clip_norm", clip_norm, low=0.0, low_inclusive=False)
-    if patience is not None:
-        patience = check_int("patience", patience, low=1)
-    record_every = check_int("record_every", record_every, low=1)
-    if (X_val is None) != (y_val is None):
-        raise ValueError("pass both X_val and y_val, or neither")
-    if X_val is None and patience is not None:
-        raise ValueError(f"early stopping (patience={patience}) needs X_val and y_val")
-    checked = [("X_train", X_train, 3), ("y_train", y_train, 2)]
-    if X_val is not None:
-        checked += [("X_val", X_val, 3), ("y_val", y_val, 2)]
-    for name, t, rank in checked:
-        if not isinstance(t, torch.Tensor) or t.dim() != rank or t.shape[0] != model.k:
-            shape = tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__
-            raise ValueError(
-                f"{name} must be a tensor of rank {rank} with k={model.k} "
-                f"networks on axis 0, got {shape}"
-            )
-    bce = nn.BCEWithLogitsLoss(reduction="none")
-    targets = y_train * (1 - eps) + eps / 2
-    params = [p for p in model.parameters() if p.requires_grad]
-    history = StackHistory()
-    best_loss = torch.full((model.k,), math.inf)
-    best_epoch = np.full(model.k, num_epochs)
-    waited = torch.zeros(model.k, dtype=torch.long)
-    best_state = {n: t.detach().clone() for n, t in model.state_dict().items()}
-    for epoch in range(1, num_epochs + 1):
-        model.train()
-        optimizer.zero_grad()
-        loss = bce(model(X_train), targets).mean(dim=1).sum()  # networks are independent
-        if l1 > 0:
-            loss = loss + l1 * sum(W.abs().sum() for W in model.weights)
-        loss.backward()
-        if clip_norm is not None:
-            scale = torch.clamp(clip_norm / (_per_network_grad_norm(params) + 1e-12), max=1.0)
-            for p in params:
-                p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
-        optimizer.step()
-        if max_norm is not None:
-            model.apply_max_norm(max_norm)
-        record = epoch % record_every == 0 or epoch == num_epochs
-        if not record and patience is None:
-            continue
-        model.eval()
-        with torch.no_grad():
-            if X_val is not None:
-                out_val = model(X_val)
-                val_loss = bce(out_val, y_val).mean(dim=1)
-            if record:
-                out_train = model(X_train)
-                history.epochs.append(epoch)
-                history.train_loss.append(bce(out_train, y_train).mean(dim=1).numpy())
-                history.train_acc.append(stack_accuracy(out_train, y_train).numpy())
-                if X_val is not None:
-                    history.val_loss.append(val_loss.numpy())
-                    history.val_acc.append(stack_accuracy(out_val, y_val).numpy())
-            if patience is not None:
-                active = waited < patience
-                better = (val_loss < best_loss) & active
-                waited = torch.where(better, 0, waited + active.long())
-                best_loss = torch.where(better, val_loss, best_loss)
-                best_epoch[better.numpy()] = epoch
-                for name, t in model.state_dict().items():
-                    best_state[name][better] = t[better]
-    if patience is not None:
-        model.load_state_dict(best_state)
-    model.eval()
-    history.best_epoch = best_epoch
-    return history

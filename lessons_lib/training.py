@@ -20,6 +20,8 @@ import torch
 from torch import nn
 
 from ._validate import check_choice, check_int, check_real
+from .metrics import accuracy
+from .models import eval_mode
 
 TASKS = ("binary", "multiclass", "regression")
 Penalty = Callable[[nn.Module], torch.Tensor]
@@ -129,18 +131,21 @@ def _prepare(output: torch.Tensor, y: torch.Tensor, task: str) -> tuple[torch.Te
     return output, y
 
 
-def accuracy(output: torch.Tensor, y: torch.Tensor, task: str) -> float:
-    """Share of correct predictions; ``nan`` for regression.
+def output_labels(output: torch.Tensor, task: str) -> torch.Tensor:
+    """The labels a model's ``output`` predicts; regression outputs are returned as they are.
+
+    Binary: a logit above 0 is class 1. Multiclass: the class of the largest logit.
 
     Example:
-        >>> accuracy(torch.tensor([[2.0], [-1.0]]), torch.tensor([1, 1]), "binary")
-        0.5
+        >>> output_labels(torch.tensor([[2.0], [-1.0]]), "binary")
+        tensor([1, 0])
     """
     check_choice("task", task, TASKS)
-    if task == "regression":
-        return math.nan
-    pred = (output.reshape(-1) > 0).long() if task == "binary" else output.argmax(dim=1)
-    return (pred == y).double().mean().item()
+    if task == "binary":
+        return (output.reshape(-1) > 0).long()
+    if task == "multiclass":
+        return output.argmax(dim=1)
+    return output
 
 
 @torch.no_grad()
@@ -157,12 +162,8 @@ def evaluate(
     """
     if task is not None:
         check_choice("task", task, TASKS)
-    was_training = model.training
-    model.eval()
-    try:
+    with eval_mode(model):
         output = model(X)
-    finally:
-        model.train(was_training)
     task = task or infer_task(output.shape[-1] if output.dim() > 1 else 1, y)
     return _scores(output, y, loss_fn or default_loss(task), task)
 
@@ -171,7 +172,8 @@ def _scores(
     output: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, task: str
 ) -> tuple[float, float]:
     out, target = _prepare(output, y, task)
-    return loss_fn(out, target).item(), accuracy(output, y, task)
+    acc = math.nan if task == "regression" else accuracy(y, output_labels(output, task))
+    return loss_fn(out, target).item(), acc
 
 
 def train(
@@ -250,12 +252,9 @@ def train(
         lr = check_real("lr", lr, low=0.0, low_inclusive=False)
         optimizer = torch.optim.Adam(model.parameters(), lr=lr)
     if task is None:
-        with torch.no_grad():
-            was_training = model.training
-            model.eval()
+        with torch.no_grad(), eval_mode(model):
             probe = model(X_train[:2])
-            out_size = probe.shape[-1] if probe.dim() > 1 else 1
-            model.train(was_training)
+        out_size = probe.shape[-1] if probe.dim() > 1 else 1
         task = infer_task(out_size, y_train)
     check_choice("task", task, TASKS)
     loss_fn = loss_fn or default_loss(task)
@@ -305,14 +304,5 @@ def train(
 def predict(model: nn.Module, X: torch.Tensor, task: str = "binary") -> torch.Tensor:
     """Class predictions (or regression outputs) of ``model`` in eval mode."""
     check_choice("task", task, TASKS)
-    was_training = model.training
-    model.eval()
-    try:
-        output = model(X)
-    finally:
-        model.train(was_training)
-    if task == "binary":
-        return (output.reshape(-1) > 0).long()
-    if task == "multiclass":
-        return output.argmax(dim=1)
-    return output
+    with eval_mode(model):
+        return output_labels(model(X), task)

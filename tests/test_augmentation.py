@@ -166,10 +166,14 @@ def test_fit_augmented_stack_trains_each_model_as_if_alone(images):
     [
         (
             lambda: random_shift(torch.rand(2, 64)),
-            TypeError,
-            r"shape \(N, H, W\), got shape \(2, 64\)",
+            ValueError,
+            r"x must be 3-D \(N, H, W\), got a 2-D tensor of shape \(2, 64\)",
         ),
-        (lambda: random_shift(torch.ones(2, 8, 8, dtype=torch.long)), TypeError, "float tensor"),
+        (
+            lambda: random_shift(torch.ones(2, 8, 8, dtype=torch.long)),
+            TypeError,
+            "x must be a floating-point tensor, got dtype torch.int64",
+        ),
         (
             lambda: random_shift(torch.rand(2, 8, 8), -1),
             ValueError,

@@ -19,7 +19,8 @@ from lessons_lib.capstone import (
     stacked_splits,
     verdict,
 )
-from lessons_lib.stacked import StackedMLP, stack_accuracy
+from lessons_lib.stacked import StackedMLP
+from lessons_lib.stacked_training import stack_accuracy
 from lessons_lib.stats import Summary, summarize, t_quantile_975
 
 # --- the data ------------------------------------------------------------------------------------

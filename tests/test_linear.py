@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.linear_model import LinearRegression, Ridge
 
-from lessons_lib.linear import mse, polynomial_features, ridge_fit
+from lessons_lib.linear import polynomial_features, ridge_fit
+from lessons_lib.metrics import mse
 
 finite = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
 
@@ -205,30 +206,3 @@ def test_ridge_fit_rejects_invalid_lambdas(lam, error, match):
 def test_ridge_fit_rejects_mismatched_shapes(Phi, y, shapes):
     with pytest.raises(ValueError, match=rf"Phi must have shape \(n, p\) .*got {shapes}"):
         ridge_fit(Phi, y)
-
-
-# --- mse -------------------------------------------------------------------------------------
-
-
-@settings(max_examples=50, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(1, 20)), elements=finite), st.data())
-def test_mse_equals_numpy_formula(y, data):
-    y_hat = data.draw(arrays(np.float64, y.shape, elements=finite))
-    assert mse(y_hat, y) == pytest.approx(np.mean((y_hat - y) ** 2), rel=1e-12, abs=1e-15)
-    assert mse(y, y) == 0.0
-    assert mse(y_hat, y) == pytest.approx(mse(y, y_hat))
-
-
-def test_mse_returns_a_python_float_and_accepts_lists():
-    result = mse([1, 2], [1, 4])
-    assert type(result) is float
-    assert result == 2.0
-
-
-def test_mse_rejects_mismatched_shapes():
-    with pytest.raises(
-        ValueError,
-        match=r"y_hat and y must have the same shape, got \(3,\) and"
-        r" \(3, 1\)",
-    ):
-        mse(np.zeros(3), np.zeros((3, 1)))

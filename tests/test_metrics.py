@@ -15,7 +15,7 @@ from lessons_lib.metrics import (
     confusion_counts,
     f1_score,
     mean_absolute_error,
-    mean_squared_error,
+    mse,
     precision,
     r2_score,
     recall,
@@ -69,7 +69,7 @@ def test_macro_metrics_match_sklearn(pair):
 @given(reals)
 def test_regression_metrics_match_sklearn(pair):
     t, p = pair
-    assert mean_squared_error(t, p) == pytest.approx(skm.mean_squared_error(t, p))
+    assert mse(p, t) == pytest.approx(skm.mean_squared_error(t, p))
     assert mean_absolute_error(t, p) == pytest.approx(skm.mean_absolute_error(t, p))
     assert r2_score(t, p) == pytest.approx(skm.r2_score(t, p), abs=1e-9)
 
@@ -136,3 +136,30 @@ def test_r2_reference_points():
 def test_rejects_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- mse: prediction first, as in torch --------------------------------------------------------
+
+
+@given(reals)
+def test_mse_takes_the_prediction_first_like_torch(pair):
+    pred, target = pair
+    expected = torch.nn.functional.mse_loss(torch.as_tensor(pred), torch.as_tensor(target))
+    assert mse(pred, target) == pytest.approx(float(expected), rel=1e-12, abs=1e-12)
+    assert mse(target, target) == 0.0
+
+
+def test_mse_returns_a_python_float_and_accepts_lists_and_tensors():
+    result = mse([1, 4], [1, 2])
+    assert type(result) is float
+    assert result == 2.0
+    assert mse(torch.tensor([1.0, 4.0], requires_grad=True), np.array([1.0, 2.0])) == 2.0
+
+
+def test_mse_names_its_arguments_in_errors():
+    with pytest.raises(
+        ValueError, match=r"y_pred and y_true must have the same length, got 3 and 2"
+    ):
+        mse(np.zeros(3), np.zeros(2))
+    with pytest.raises(ValueError, match=r"y_true must be 1-D, got shape \(3, 1\)"):
+        mse(np.zeros(3), np.zeros((3, 1)))

@@ -109,7 +109,11 @@ def test_label_smoothing_matches_pytorch_loss(eps, k):
             TypeError,
             "integer tensor",
         ),
-        (lambda: mixup(torch.rand(2, 64), torch.tensor([0, 1]), 2), TypeError, "(N, H, W)"),
+        (
+            lambda: mixup(torch.rand(2, 64), torch.tensor([0, 1]), 2),
+            ValueError,
+            r"x must be 3-D \(N, H, W\), got a 2-D tensor",
+        ),
         (
             lambda: mixup(torch.rand(2, 8, 8), torch.tensor([0, 1]), 2, alpha=-1.0),
             ValueError,

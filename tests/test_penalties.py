@@ -10,6 +10,9 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from torch import nn
 
+from lessons_lib import batch_norm as course_bn
+from lessons_lib import normalization as course_norm
+from lessons_lib.dropout import DropConnectLinear
 from lessons_lib.penalties import (
     elastic_net_penalty,
     l1_penalty,
@@ -21,25 +24,79 @@ from lessons_lib.penalties import (
     split_weights,
     to_weight_decay,
 )
+from lessons_lib.regularizers import ResidualMLP
+from lessons_lib.stacked import StackedMLP
 
 floats = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 
 
-def net() -> nn.Module:
+def net(batch_norm: type[nn.Module] = nn.BatchNorm1d) -> nn.Module:
     torch.manual_seed(0)
-    return nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.ReLU(), nn.Linear(4, 1))
+    return nn.Sequential(nn.Linear(3, 4), batch_norm(4), nn.ReLU(), nn.Linear(4, 1))
 
 
 # --- split_weights / penalized -----------------------------------------------------------------
 
 
-def test_split_weights_of_a_module_uses_names_and_norm_layers():
-    model = net()
+@pytest.mark.parametrize("batch_norm", [nn.BatchNorm1d, course_bn.BatchNorm1d])
+def test_split_weights_of_a_module_uses_names_and_norm_layers(batch_norm):
+    model = net(batch_norm)
     weights, biases = split_weights(model)
     assert [tuple(w.shape) for w in weights] == [(4, 3), (1, 4)]
     # linear biases and both BatchNorm parameters (weight and bias) are "biases"
     assert [tuple(b.shape) for b in biases] == [(4,), (4,), (4,), (1,)]
-    assert len(weights) + len(biases) == len(list(model.parameters()))
+    assert any(b is model[1].weight for b in biases)  # gamma: not decayed
+
+
+# Layers a course model is built from: PyTorch's and the course's own, each a factory of
+# a module that maps (n, 4) to (n, 4); "tied" reuses the previous layer (shared weights).
+LAYERS = {
+    "torch linear": lambda: nn.Linear(4, 4),
+    "torch linear, no bias": lambda: nn.Linear(4, 4, bias=False),
+    "torch batch norm": lambda: nn.BatchNorm1d(4),
+    "torch layer norm": lambda: nn.LayerNorm(4),
+    "torch group norm": lambda: nn.GroupNorm(2, 4),
+    "course batch norm": lambda: course_bn.BatchNorm1d(4),
+    "course batch norm, no affine": lambda: course_bn.BatchNorm1d(4, affine=False),
+    "course layer norm": lambda: course_norm.LayerNorm(4),
+    "course group norm": lambda: course_norm.GroupNorm(2, 4),
+    "course drop-connect": lambda: DropConnectLinear(4, 4, p=0.5),
+    "residual MLP": lambda: ResidualMLP(4, 8, 2, 4),
+    "stacked MLP": lambda: StackedMLP([0, 1], (4, 8, 1), batch_norm=True),
+}
+NORMS = (nn.modules.batchnorm._NormBase, nn.LayerNorm, nn.GroupNorm)
+COURSE_NORMS = (course_bn.BatchNorm1d, course_norm.LayerNorm, course_norm.GroupNorm)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    names=st.lists(st.sampled_from([*LAYERS, "tied"]), min_size=1, max_size=6),
+    nested=st.booleans(),
+)
+def test_split_weights_is_a_partition_of_the_parameters(names, nested):
+    layers: list[nn.Module] = []
+    for name in names:
+        layers.append(
+            layers[-1] if name == "tied" and layers else LAYERS.get(name, LAYERS["torch linear"])()
+        )
+    model = nn.Sequential(*layers)
+    if nested:
+        model = nn.Sequential(nn.Sequential(model), nn.Linear(4, 1))
+    weights, biases = split_weights(model)
+    ids = [id(p) for p in weights + biases]
+    assert len(ids) == len(set(ids))  # no parameter twice, tied ones included
+    assert set(ids) == {id(p) for p in model.parameters()}  # and none left out
+    bias_ids = {id(p) for p in biases}
+    for module_name, module in model.named_modules():
+        for name, p in module.named_parameters(recurse=False):
+            if isinstance(module, NORMS + COURSE_NORMS) or name.endswith("bias"):
+                assert id(p) in bias_ids, f"{module_name}.{name} should not be decayed"
+            if isinstance(module, nn.Linear) and name == "weight":
+                assert id(p) not in bias_ids, f"{module_name}.{name} should be decayed"
+        if isinstance(module, StackedMLP):
+            stacked_biases = [*module.biases, *module.gammas, *module.betas]
+            assert all(id(p) in bias_ids for p in stacked_biases)
+            assert not any(id(p) in bias_ids for p in module.weights)
 
 
 def test_split_weights_of_a_list_uses_dimensions():
@@ -260,8 +317,9 @@ def test_ista_reaches_the_lasso_solution_of_scikit_learn():
 # --- param_groups ------------------------------------------------------------------------------
 
 
-def test_param_groups_decay_only_weights_in_sgd():
-    model = net()
+@pytest.mark.parametrize("batch_norm", [nn.BatchNorm1d, course_bn.BatchNorm1d])
+def test_param_groups_decay_only_weights_in_sgd(batch_norm):
+    model = net(batch_norm)
     model.eval()
     opt = torch.optim.SGD(param_groups(model, weight_decay=0.5), lr=0.1)
     before = {n: p.detach().clone() for n, p in model.named_parameters()}

@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 import torch
 
-from ..normalization import batch_norm, group_norm
+from ..batch_norm import batch_norm
+from ..normalization import group_norm
 from .feedback import Feedback, call_learner
 
 
