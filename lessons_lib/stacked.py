@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import torch
 from torch import nn
@@ -35,6 +36,39 @@ def _stacked_init(seeds: Sequence[int], fan_in: int, fan_out: int) -> tuple[torc
     return torch.stack(weights), torch.stack(biases)
 
 
+Strength = float | torch.Tensor
+
+
+def per_network(name: str, value: object, k: int, check: Callable[..., float]) -> Strength:
+    """A regularizer strength: one float for every network, or one value per network.
+
+    A sequence (or 1-D tensor) of ``k`` values gives network ``j`` the strength
+    ``value[j]``, so one stack can train a grid of strengths side by side. Each value is
+    validated with ``check(name, v)``.
+
+    Example:
+        >>> per_network("dropout", [0.1, 0.5], 2, check_probability)
+        tensor([0.1000, 0.5000])
+    """
+    if isinstance(value, torch.Tensor) or (
+        isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+    ):
+        values = [float(v) for v in value]
+        if len(values) != k:
+            raise ValueError(f"{name} must hold one value per network (k={k}), got {len(values)}")
+        return torch.tensor([check(f"{name}[{j}]", v) for j, v in enumerate(values)])
+    return check(name, value)
+
+
+def _column(value: Strength, dims: int) -> Strength:
+    """A per-network tensor shaped to broadcast over ``dims`` trailing axes."""
+    return value.view(-1, *([1] * dims)) if isinstance(value, torch.Tensor) else value
+
+
+def _active(value: Strength) -> bool:
+    return bool((value > 0).any()) if isinstance(value, torch.Tensor) else value > 0
+
+
 class StackedMLP(nn.Module):
     """``k`` independent ReLU MLPs with one logit each, evaluated in one batched pass.
 
@@ -46,7 +80,8 @@ class StackedMLP(nn.Module):
         seeds: one seed per network; network ``j`` is initialized from ``seeds[j]``.
         sizes: layer widths from input to output, e.g. ``(2, 64, 64, 1)``.
         dropout: drop probability after each hidden activation, in ``[0, 1)``.
-            Default: 0.
+            Default: 0. This and the two noise levels may also be given per network
+            (a sequence of ``k`` values, see :func:`per_network`).
         batch_norm: normalize each hidden pre-activation with the statistics of the
             network's own batch (running averages in eval mode). Default: ``False``.
         input_noise: standard deviation of Gaussian noise added to the inputs during
@@ -65,10 +100,10 @@ class StackedMLP(nn.Module):
         self,
         seeds: Sequence[int],
         sizes: Sequence[int],
-        dropout: float = 0.0,
+        dropout: float | Sequence[float] = 0.0,
         batch_norm: bool = False,
-        input_noise: float = 0.0,
-        weight_noise: float = 0.0,
+        input_noise: float | Sequence[float] = 0.0,
+        weight_noise: float | Sequence[float] = 0.0,
         seed: int = 0,
     ) -> None:
         super().__init__()
@@ -86,10 +121,11 @@ class StackedMLP(nn.Module):
             raise ValueError(f"sizes must end with 1 (one logit per network), got {sizes}")
         self.k = len(seeds)
         self.sizes = tuple(sizes)
-        self.p = check_probability("dropout", dropout)
+        self.p = per_network("dropout", dropout, self.k, check_probability)
         self.batch_norm = bool(batch_norm)
-        self.input_noise = check_real("input_noise", input_noise, low=0.0)
-        self.weight_noise = check_real("weight_noise", weight_noise, low=0.0)
+        non_negative = partial(check_real, low=0.0)
+        self.input_noise = per_network("input_noise", input_noise, self.k, non_negative)
+        self.weight_noise = per_network("weight_noise", weight_noise, self.k, non_negative)
         self.generator = make_generator(check_int("seed", seed, low=0))
         self.weights = nn.ParameterList()
         self.biases = nn.ParameterList()
@@ -130,30 +166,33 @@ class StackedMLP(nn.Module):
             raise ValueError(
                 f"x must have shape (k={self.k}, n, d={self.sizes[0]}), got {tuple(x.shape)}"
             )
-        if self.training and self.input_noise > 0:
-            x = x + self.input_noise * self._noise(x.shape)
+        if self.training and _active(self.input_noise):
+            x = x + _column(self.input_noise, 2) * self._noise(x.shape)
         last = len(self.weights) - 1
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            if self.training and self.weight_noise > 0:
-                W = W + self.weight_noise * self._noise(W.shape)
+            if self.training and _active(self.weight_noise):
+                W = W + _column(self.weight_noise, 2) * self._noise(W.shape)
             x = torch.baddbmm(b, x, W)
             if i == last:
                 break
             if self.batch_norm:
                 x = self._normalize(x, i)
             x = torch.relu(x)
-            if self.training and self.p > 0:
-                keep = torch.rand(x.shape, generator=self.generator) >= self.p
-                x = x * keep / (1 - self.p)
+            if self.training and _active(self.p):
+                p = _column(self.p, 2)
+                keep = torch.rand(x.shape, generator=self.generator) >= p
+                x = x * keep / (1 - p)
         return x.squeeze(-1)
 
     @torch.no_grad()
-    def apply_max_norm(self, max_norm: float) -> None:
-        """Project each unit's incoming weight vector onto the ball of radius ``max_norm``."""
-        max_norm = check_real("max_norm", max_norm, low=0.0, low_inclusive=False)
+    def apply_max_norm(self, max_norm: float | Sequence[float]) -> None:
+        """Project each unit's incoming weight vector onto the ball of radius ``max_norm``
+        (one radius, or one per network)."""
+        positive = partial(check_real, low=0.0, low_inclusive=False)
+        radius = _column(per_network("max_norm", max_norm, self.k, positive), 2)
         for W in self.weights:
             norms = W.norm(dim=1, keepdim=True)  # (k, 1, fan_out): one per unit
-            W.mul_(torch.clamp(max_norm / (norms + 1e-12), max=1.0))
+            W.mul_(torch.clamp(radius / (norms + 1e-12), max=1.0))
 
     def member(self, j: int) -> Callable[[torch.Tensor], torch.Tensor]:
         """Network ``j`` as a function ``(m, d) → logits (m,)`` in eval mode.
