@@ -200,7 +200,7 @@ def expected_calibration_error(y_true: Any, probs: Any, num_bins: int = 10) -> f
     ``[0, 1]``; with ``n_b`` predictions in bin ``b``, of mean confidence ``conf_b`` and
     accuracy ``acc_b``,
 
-    .. math:: \\mathrm{ECE} = \\sum_b \\frac{n_b}{n} \\lvert \\mathrm{acc}_b - \\mathrm{conf}_b \\rvert.
+    .. math:: \\mathrm{ECE} = \\sum_b (n_b / n) \\lvert \\mathrm{acc}_b - \\mathrm{conf}_b \\rvert.
 
     A calibrated model (among predictions made with confidence 0.8, 80 % are right)
     has an ECE near 0; an overconfident one a large ECE.
