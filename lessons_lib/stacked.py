@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from functools import partial
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -50,7 +51,7 @@ def per_network(name: str, value: object, k: int, check: Callable[..., float]) -
         >>> per_network("dropout", [0.1, 0.5], 2, check_probability)
         tensor([0.1000, 0.5000])
     """
-    if isinstance(value, torch.Tensor) or (
+    if isinstance(value, (torch.Tensor, np.ndarray)) or (
         isinstance(value, Sequence) and not isinstance(value, (str, bytes))
     ):
         values = [float(v) for v in value]
