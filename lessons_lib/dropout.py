@@ -13,12 +13,22 @@ so an experiment can be repeated draw for draw without touching the global seed.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
 import torch
 from torch import nn
 
 from ._validate import check_int, check_probability, check_tensor
 
-__all__ = ["DropConnectLinear", "Dropout", "drop_connect_linear", "dropout", "dropout_mask"]
+__all__ = [
+    "DropConnectLinear",
+    "Dropout",
+    "drop_connect_linear",
+    "dropout",
+    "dropout_mask",
+    "input_dropout_penalty",
+]
 
 
 def _check_generator(generator: object) -> torch.Generator | None:
@@ -97,6 +107,41 @@ def dropout(
         return x
     mask = dropout_mask(x.shape, p, generator, dtype=x.dtype).to(x.device)
     return x * mask / (1.0 - p)
+
+
+def input_dropout_penalty(X: Any, w: Any, p: float) -> float:
+    """The penalty that inverted input dropout adds to the expected squared error.
+
+    For a linear model ``y_hat = X w`` whose inputs are dropped with probability ``p``
+    (survivors scaled by ``1/(1-p)``), the expected mean squared error over the masks is
+    the error without dropout plus
+
+    .. math:: \\frac{p}{1-p} \\sum_j w_j^2 \\, \\frac{1}{n} \\sum_i x_{ij}^2,
+
+    an L2 penalty whose weight for feature ``j`` grows with the mean square of that
+    feature. It follows from ``Var(m / (1 - p)) = p / (1 - p)`` for a Bernoulli mask.
+
+    Args:
+        X: inputs ``(n, d)`` (array or tensor).
+        w: weights ``(d,)``.
+        p: drop probability in ``[0, 1)``.
+
+    Returns:
+        The penalty as a Python float.
+
+    Raises:
+        ValueError: if the shapes do not match.
+
+    Example:
+        >>> input_dropout_penalty(np.ones((4, 2)), np.array([1.0, 2.0]), 0.5)
+        5.0
+    """
+    p = check_probability("p", p)
+    X = np.asarray(X.detach() if isinstance(X, torch.Tensor) else X, dtype=float)
+    w = np.asarray(w.detach() if isinstance(w, torch.Tensor) else w, dtype=float)
+    if X.ndim != 2 or w.shape != (X.shape[1],):
+        raise ValueError(f"X must be (n, d) and w (d,), got shapes {X.shape} and {w.shape}")
+    return float(p / (1 - p) * np.sum(w**2 * np.mean(X**2, axis=0)))
 
 
 class Dropout(nn.Module):

@@ -11,7 +11,9 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 from torch import nn
 
 from ._validate import check_choice, check_int, check_non_negative
@@ -176,3 +178,58 @@ def stopping_epoch(
         if es.step(v):
             break
     return es.epoch, es.best_epoch
+
+
+def trigger_epoch(
+    values: Sequence[float], patience: int = 5, min_delta: float = 0.0, mode: str = "min"
+) -> int | None:
+    """The 1-based epoch at which :class:`EarlyStopping` fires, or ``None`` if it never does.
+
+    Unlike :func:`stopping_epoch`, which returns the last epoch when the rule never fires,
+    this tells "stopped on the last epoch" and "never stopped" apart.
+
+    Args:
+        values: the monitored metric, one value per epoch.
+        patience, min_delta, mode: as for :class:`EarlyStopping` (``min_delta`` is an
+            absolute margin).
+
+    Example:
+        >>> trigger_epoch([3.0, 2.0, 2.5, 2.4, 2.6], patience=3)
+        5
+        >>> trigger_epoch([3.0, 2.0, 1.0], patience=2) is None
+        True
+    """
+    es = EarlyStopping(patience=patience, min_delta=min_delta, mode=mode)
+    for v in values:
+        if es.step(float(v)):
+            return es.epoch
+    return None
+
+
+def early_stopped_least_squares(X: Any, y: Any, lr: float, num_steps: int) -> np.ndarray:
+    """Weights after ``num_steps`` steps of gradient descent on ``0.5 * ||X w - y||²`` from 0.
+
+    Stopping this iteration early acts like a ridge penalty (chapter 7): each step
+    ``w ← w − lr · Xᵀ(Xw − y)`` lets one more "direction" of the data in.
+
+    Args:
+        X: design matrix ``(n, d)``.
+        y: targets ``(n,)``.
+        lr: step size, positive.
+        num_steps: number of steps, at least 0.
+
+    Returns:
+        The weights ``(d,)`` as a float64 array.
+
+    Example:
+        >>> early_stopped_least_squares(np.eye(2), np.array([1.0, 2.0]), 0.5, 1)
+        array([0.5, 1. ])
+    """
+    num_steps = check_int("num_steps", num_steps, low=0)
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    if X.ndim != 2 or y.shape != (X.shape[0],):
+        raise ValueError(f"X must be (n, d) and y (n,), got shapes {X.shape} and {y.shape}")
+    w = np.zeros(X.shape[1])
+    for _ in range(num_steps):
+        w = w - lr * X.T @ (X @ w - y)
+    return w

@@ -86,10 +86,39 @@ def mixup(
         (torch.Size([6, 8, 8]), torch.Size([6, 3]), True)
     """
     x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator, groups)
-    lam_x = lam.to(x.dtype)[:, None, None]
-    return lam_x * x + (1 - lam_x) * x[perm], lam[:, None] * targets + (1 - lam[:, None]) * targets[
-        perm
-    ]
+    return mix_pairs(x, targets, lam, perm)
+
+
+def mix_pairs(
+    x: torch.Tensor, targets: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Blend example ``i`` with example ``perm[i]`` using weight ``lam[i]``: mixup's core.
+
+    Args:
+        x: inputs ``(N, ...)``.
+        targets: soft or one-hot targets ``(N, K)``.
+        lam: the weight of each example itself, ``(N,)``, in ``[0, 1]``.
+        perm: the partner of each example, a permutation of ``range(N)``.
+
+    Returns:
+        ``(lam x + (1 - lam) x[perm], lam targets + (1 - lam) targets[perm])``, the weight
+        broadcast over every non-batch dimension.
+
+    Example:
+        >>> x, t = torch.tensor([[0.0], [1.0]]), torch.eye(2)
+        >>> mix_pairs(x, t, torch.tensor([0.75, 1.0]), torch.tensor([1, 0]))
+        (tensor([[0.2500],
+                [1.0000]]), tensor([[0.7500, 0.2500],
+                [0.0000, 1.0000]]))
+    """
+    if lam.shape != (len(x),) or perm.shape != (len(x),) or len(targets) != len(x):
+        raise ValueError(
+            f"x, targets, lam and perm must share the batch size {len(x)}, got shapes "
+            f"{tuple(targets.shape)}, {tuple(lam.shape)} and {tuple(perm.shape)}"
+        )
+    lam_x = lam.to(x.dtype).reshape(-1, *([1] * (x.dim() - 1)))
+    lam_t = lam.to(targets.dtype)[:, None]
+    return lam_x * x + (1 - lam_x) * x[perm], lam_t * targets + (1 - lam_t) * targets[perm]
 
 
 def cutmix(

@@ -172,3 +172,25 @@ def test_drop_connect_rejects_wrong_rank_and_feature_mismatch():
         drop_connect_linear(torch.ones(2, 5, 3), W)
     with pytest.raises(ValueError, match="weight must be 2-D"):
         drop_connect_linear(torch.ones(3), torch.ones(3))
+
+
+# --- input_dropout_penalty (the chapter 5 exercise reference) ----------------------------------
+
+
+def test_input_dropout_penalty_is_the_expected_extra_squared_error():
+    import numpy as np
+
+    from lessons_lib.dropout import input_dropout_penalty
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(8, 3)) + 0.5
+    w, y, p = np.array([1.0, -2.0, 0.5]), rng.normal(size=8), 0.3
+    masks = rng.random((200_000, 1, 3)) >= p  # every pass drops inputs independently
+    errors = ((X * masks / (1 - p)) @ w - y) ** 2
+    mc = errors.mean()
+    se = errors.mean(axis=1).std() / np.sqrt(len(masks))
+    exact = np.mean((X @ w - y) ** 2) + input_dropout_penalty(X, w, p)
+    assert abs(mc - exact) < 5 * se
+    assert input_dropout_penalty(X, w, 0.0) == 0.0
+    with pytest.raises(ValueError, match="shapes"):
+        input_dropout_penalty(X, w[:2], p)

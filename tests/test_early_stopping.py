@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lessons_lib.data import two_moons
-from lessons_lib.early_stopping import EarlyStopping, stopping_epoch
+from lessons_lib.early_stopping import (
+    EarlyStopping,
+    early_stopped_least_squares,
+    stopping_epoch,
+    trigger_epoch,
+)
 from lessons_lib.models import mlp
 from lessons_lib.training import evaluate, train
 
@@ -225,3 +230,49 @@ def test_monitoring_training_accuracy_in_mode_max(noisy_moons):
 def test_rejects_invalid_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         EarlyStopping(**kwargs)
+
+
+# --- trigger_epoch and early_stopped_least_squares (the chapter 7 exercise references) -------
+
+
+@given(
+    values=st.lists(st.floats(0.0, 10.0), min_size=1, max_size=30),
+    patience=st.integers(1, 5),
+    min_delta=st.sampled_from([0.0, 0.05, 0.5]),
+)
+def test_trigger_epoch_agrees_with_stopping_epoch_and_a_plain_loop(values, patience, min_delta):
+    best, waited, fired = math.inf, 0, None
+    for epoch, v in enumerate(values, start=1):
+        if v < best - min_delta:
+            best, waited = v, 0
+        else:
+            waited += 1
+            if waited >= patience:
+                fired = epoch
+                break
+    assert trigger_epoch(values, patience, min_delta) == fired
+    stop, _ = stopping_epoch(values, patience, min_delta)
+    assert stop == (fired if fired is not None else len(values))
+
+
+def test_trigger_epoch_min_delta_is_absolute_even_far_from_one():
+    # relative 0.5 would need a loss below 5; absolute needs one below 9.5
+    assert trigger_epoch([10.0, 9.4, 9.0, 8.4, 8.0, 7.6], patience=2, min_delta=0.5) is None
+
+
+def test_early_stopped_least_squares_matches_the_closed_form_and_the_limit():
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((10, 3)), rng.standard_normal(10)
+    A = X.T @ X
+    lr = 1.0 / np.linalg.eigvalsh(A).max()
+    for k in (0, 1, 7):
+        M = np.linalg.matrix_power(np.eye(3) - lr * A, k)
+        closed = (np.eye(3) - M) @ np.linalg.solve(A, X.T @ y)
+        assert np.allclose(early_stopped_least_squares(X, y, lr, k), closed)
+    assert np.allclose(
+        early_stopped_least_squares(X, y, lr, 3000), np.linalg.lstsq(X, y, rcond=None)[0]
+    )
+    with pytest.raises(ValueError, match="num_steps"):
+        early_stopped_least_squares(X, y, lr, -1)

@@ -125,3 +125,19 @@ def test_label_smoothing_matches_pytorch_loss(eps, k):
 def test_rejects_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- mix_pairs (the chapter 8 exercise reference) ----------------------------------------------
+
+
+def test_mix_pairs_blends_each_example_with_its_partner_by_its_own_weight():
+    from lessons_lib.mixing import mix_pairs
+
+    x = torch.arange(3.0).reshape(3, 1, 1) * torch.ones(3, 2, 2)
+    t = F.one_hot(torch.tensor([0, 1, 2]), 3).float()
+    lam, perm = torch.tensor([1.0, 0.25, 0.5]), torch.tensor([2, 0, 1])
+    xm, tm = mix_pairs(x, t, lam, perm)
+    assert xm[:, 0, 0].tolist() == [0.0, 0.25 * 1 + 0.75 * 0, 0.5 * 2 + 0.5 * 1]
+    assert tm.tolist() == [[1.0, 0.0, 0.0], [0.75, 0.25, 0.0], [0.0, 0.5, 0.5]]
+    with pytest.raises(ValueError, match="batch size"):
+        mix_pairs(x, t, lam[:2], perm)

@@ -308,3 +308,25 @@ def test_batch_mode_skips_the_branch_for_the_whole_batch():
     assert all(torch.allclose(o, full) for o, k in zip(outs, kept, strict=True) if k)
     with pytest.raises(ValueError, match="mode"):
         StochasticDepth(f, 0.5, mode="layer")
+
+
+# --- clip_by_total_norm (the chapter 10 exercise reference) ------------------------------------
+
+
+@pytest.mark.parametrize("max_norm", [0.5, 3.0, 100.0])
+def test_clip_by_total_norm_matches_clip_grad_norm_and_leaves_its_input(max_norm):
+    from lessons_lib.regularizers import clip_by_total_norm
+
+    gen = torch.Generator().manual_seed(0)
+    grads = [torch.randn(3, 4, generator=gen), torch.randn(5, generator=gen)]
+    before = [g.clone() for g in grads]
+    params = [nn.Parameter(torch.zeros_like(g)) for g in grads]
+    for p, g in zip(params, grads, strict=True):
+        p.grad = g.clone()
+    nn.utils.clip_grad_norm_(params, max_norm)
+    ours = clip_by_total_norm(grads, max_norm)
+    for o, p, g, b in zip(ours, params, grads, before, strict=True):
+        assert torch.allclose(o, p.grad, atol=1e-6)
+        assert torch.equal(g, b)
+    with pytest.raises(ValueError, match="max_norm"):
+        clip_by_total_norm(grads, 0.0)

@@ -1,14 +1,18 @@
 """Exercise check functions: instant, friendly feedback for learners.
 
-Every check takes the learner's function, runs it on a few inputs, compares with a
-reference and returns a :class:`Feedback` that displays as a short coloured message.
-A wrong answer is explained (which input failed and the most likely reason); an
-exception raised by the learner's code is reported, never re-raised; an exercise not
-yet attempted (``raise NotImplementedError``) says so.
+Every check takes the learner's function, runs it on inputs that cover every regime of
+the exercise, compares with a reference and returns a :class:`Feedback` that displays
+as a short coloured message. A wrong answer is compared with a table of known mistakes
+so that the message names the mistake made; an exception raised by the learner's code
+is reported, never re-raised; an exercise not yet attempted says so.
 
-Chapter modules: :mod:`.ch01` … :mod:`.ch10`, one per chapter.
+The shared core: :mod:`.feedback` (the :class:`Feedback` and the guarded call),
+:mod:`.answers` (reading any returned value, tolerances by dtype) and :mod:`.exercise`
+(cases, reference and mistake table). Chapter modules: :mod:`.ch01` … :mod:`.ch10`.
+:data:`EXERCISES` maps each check's name to its :class:`~.exercise.Exercise`.
 """
 
+from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
 from .ch01 import check_bias_variance, check_polynomial_features
 from .ch02 import check_backward_pass, check_l2_update
 from .ch03 import check_penalty_gradient, check_soft_threshold
@@ -19,9 +23,36 @@ from .ch07 import check_early_stopped_gd, check_should_stop
 from .ch08 import check_label_smoothing, check_mixup
 from .ch09 import check_precision_recall_f1, check_r2
 from .ch10 import check_clip_by_norm, check_max_norm, check_mc_predict
+from .exercise import Exercise
 from .feedback import Feedback
 
+EXERCISES: dict[str, Exercise] = {
+    "check_polynomial_features": ch01.POLYNOMIAL,
+    "check_bias_variance": ch01.BIAS_VARIANCE,
+    "check_backward_pass": ch02.BACKWARD,
+    "check_l2_update": ch02.L2_UPDATE,
+    "check_penalty_gradient": ch03.PENALTY_GRADIENT,
+    "check_soft_threshold": ch03.SOFT_THRESHOLD,
+    "check_decay_step": ch04.DECAY_STEP,
+    "check_adamw_step": ch04.ADAMW,
+    "check_inverted_dropout": ch05.INVERTED_DROPOUT,
+    "check_dropout_penalty": ch05.DROPOUT_PENALTY,
+    "check_batch_norm_step": ch06.BATCH_NORM_STEP,
+    "check_group_norm": ch06.GROUP_NORM,
+    "check_should_stop": ch07.SHOULD_STOP,
+    "check_early_stopped_gd": ch07.EARLY_STOPPED_GD,
+    "check_mixup": ch08.MIXUP,
+    "check_label_smoothing": ch08.LABEL_SMOOTHING,
+    "check_precision_recall_f1": ch09.PRECISION_RECALL_F1,
+    "check_r2": ch09.R2,
+    "check_clip_by_norm": ch10.CLIP_BY_NORM,
+    "check_max_norm": ch10.MAX_NORM,
+    "check_mc_predict": ch10.MC_PREDICT,
+}
+
 __all__ = [
+    "EXERCISES",
+    "Exercise",
     "Feedback",
     "check_adamw_step",
     "check_backward_pass",

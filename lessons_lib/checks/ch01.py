@@ -8,118 +8,219 @@ import numpy as np
 
 from ..linear import polynomial_features
 from ..stats import bias_variance
-from .feedback import Feedback, call_learner
+from .exercise import Case, Exercise, Mistake, array_reader, tuple_reader, wrong_parts
+from .feedback import Feedback
+
+# --- polynomial features ---------------------------------------------------------------------
+
+_X = np.array([0.5, -1.0, 2.0, 0.0, 3.0, -1.5])
+
+
+def _poly_cases() -> list[Case]:
+    return [Case((_X.copy(), d), f"for degree {d}") for d in (3, 0, 1, 5)]
+
+
+def _powers(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
+    return np.stack([np.asarray(x, dtype=float) ** j for j in range(lo, hi + 1)], axis=1)
+
+
+POLYNOMIAL_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "decreasing_order",
+        lambda x, d: _powers(x, 0, d)[:, ::-1],
+        "the columns are in decreasing order (np.vander's default): column j should hold "
+        "x**j, starting with the constant column.",
+    ),
+    Mistake(
+        "no_constant_column",
+        lambda x, d: _powers(x, 1, d) if d > 0 else np.empty((len(x), 0)),
+        "the constant column x**0 = 1 is missing: start the powers at 0.",
+    ),
+    Mistake(
+        "no_top_power",
+        lambda x, d: _powers(x, 0, d - 1) if d > 0 else np.empty((len(x), 0)),
+        "the top power x**degree is missing: the powers run from 0 to degree inclusive "
+        "(range(degree + 1)).",
+    ),
+    Mistake(
+        "powers_shifted",
+        lambda x, d: _powers(x, 1, d + 1),
+        "the powers are shifted by one: column j should hold x**j for j = 0 … degree.",
+    ),
+    Mistake(
+        "one_power_too_many",
+        lambda x, d: _powers(x, 0, d + 1),
+        "there is one power too many: the last column should be x**degree.",
+    ),
+    Mistake(
+        "transposed",
+        lambda x, d: _powers(x, 0, d).T,
+        "it looks transposed: one row per data point, one column per power.",
+    ),
+    Mistake(
+        "times_instead_of_power",
+        lambda x, d: np.stack([np.asarray(x, dtype=float) * j for j in range(d + 1)], axis=1),
+        "column j holds x times j: raise x to the power j instead (x ** j).",
+    ),
+)
+
+
+def _poly_fallback(value: np.ndarray, want: np.ndarray, case: Case) -> str:
+    bad = [j for j in range(want.shape[1]) if not np.allclose(value[:, j], want[:, j])]
+    return f"column(s) {bad} hold the wrong values; column j should be x raised to the power j."
+
+
+POLYNOMIAL = Exercise(
+    name="polynomial features",
+    reference=polynomial_features,
+    cases=_poly_cases,
+    read=array_reader("the design matrix"),
+    mistakes=POLYNOMIAL_MISTAKES,
+    success="one row per point, one column per power 0 … degree, for degrees 0, 1, 3 and 5.",
+    fallback=_poly_fallback,
+)
 
 
 def check_polynomial_features(fn: Callable[[np.ndarray, int], np.ndarray]) -> Feedback:
     """Check a learner's ``polynomial_features(x, degree)``.
 
-    Expected: an array of shape ``(n, degree + 1)`` whose column ``j`` is ``x**j``.
+    The answer is called on a vector of points with several degrees (0 included) and
+    compared with the expected design matrix: shape ``(n, degree + 1)`` and every column.
+    Any array-like of floats is accepted.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_polynomial_features(polynomial_features).passed
-        True
         >>> check_polynomial_features(lambda x, d: np.vander(x, d + 1)).passed
         False
     """
-    name = "polynomial features"
-    x = np.array([0.5, -1.0, 2.0, 3.0, -1.5])
-    for degree in (3, 0, 5):
-        got, problem = call_learner(name, fn, x.copy(), degree)
-        if problem is not None:
-            return problem
-        want = polynomial_features(x, degree)
-        try:
-            got = np.asarray(got, dtype=float)
-        except (TypeError, ValueError):
-            return Feedback(
-                name,
-                False,
-                f"return a NumPy array of shape {want.shape}, got {type(got).__name__}.",
-            )
-        if got.shape != want.shape:
-            hint = ""
-            if got.shape == (len(x), degree):
-                hint = " Did you leave out the constant column x**0 = 1?"
-            elif got.shape == want.shape[::-1]:
-                hint = " It looks transposed: one row per data point, one column per power."
-            return Feedback(
-                name,
-                False,
-                f"for {len(x)} points and degree {degree} the shape should be {want.shape}, "
-                f"got {got.shape}.{hint}",
-            )
-        if not np.allclose(got, want):
-            hint = ""
-            if got.shape == want.shape[::-1] and np.allclose(got, want.T):
-                hint = " It looks transposed: one row per data point, one column per power."
-            elif np.allclose(got, want[:, ::-1]):
-                hint = (
-                    " The columns are in decreasing order (np.vander's default): column j "
-                    "should hold x**j, e.g. np.vander(x, degree + 1, increasing=True)."
-                )
-            return Feedback(name, False, f"wrong values for degree {degree}.{hint}")
-    return Feedback(name, True, "shape (n, degree + 1) and column j = x**j for degrees 0, 3 and 5.")
+    return POLYNOMIAL.check(fn)
+
+
+# --- bias and variance -----------------------------------------------------------------------
+
+
+def _bv_cases() -> list[Case]:
+    rng = np.random.default_rng(0)
+    truth = np.sin(np.linspace(0, 3, 7))
+    # The offset changes sign across points, so bias, |bias| and (mean bias)² all differ.
+    offset = 0.3 * np.cos(np.linspace(0, 6, 7))
+    first = truth + offset + 0.5 * rng.standard_normal((5, 7))
+    truth2 = np.linspace(-1.0, 2.0, 4)
+    second = truth2 + np.array([0.8, -0.2, 0.1, 0.6]) + 1.5 * rng.standard_normal((3, 4))
+    return [
+        Case((first, truth), "for 5 training sets and 7 points"),
+        Case((second, truth2), "for 3 training sets and 4 points"),
+    ]
+
+
+def _bv_reference(predictions: np.ndarray, truth: np.ndarray) -> tuple[float, float]:
+    result = bias_variance(predictions, truth)
+    return result.bias2, result.variance
+
+
+def _with_bias(bias2: Callable[..., float]) -> Callable[..., tuple[float, float]]:
+    return lambda P, f: (bias2(P, f), _bv_reference(P, f)[1])
+
+
+def _with_variance(variance: Callable[..., float]) -> Callable[..., tuple[float, float]]:
+    return lambda P, f: (_bv_reference(P, f)[0], variance(P, f))
+
+
+BIAS_VARIANCE_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "swapped",
+        lambda P, f: _bv_reference(P, f)[::-1],
+        "the two numbers are swapped: return (bias2, variance) in that order.",
+    ),
+    Mistake(
+        "bias_is_total_error",
+        _with_bias(lambda P, f: np.mean((P - f) ** 2)),
+        "bias²: that is the total squared error; average the predictions over training sets "
+        "first, then compare the average with the truth.",
+    ),
+    Mistake(
+        "bias_not_squared",
+        _with_bias(lambda P, f: np.mean(P.mean(axis=0) - f)),
+        "bias²: that is the average bias; square it point by point before averaging.",
+    ),
+    Mistake(
+        "bias_absolute",
+        _with_bias(lambda P, f: np.mean(np.abs(P.mean(axis=0) - f))),
+        "bias²: square the differences instead of taking their absolute value.",
+    ),
+    Mistake(
+        "bias_squared_after_mean",
+        _with_bias(lambda P, f: np.mean(P.mean(axis=0) - f) ** 2),
+        "bias²: you squared the average over points; square at each point, then average "
+        "(biases of opposite sign must not cancel).",
+    ),
+    Mistake(
+        "variance_ddof1",
+        _with_variance(lambda P, f: P.var(axis=0, ddof=1).mean()),
+        "variance: you used ddof=1; the spread of the fits over training sets uses ddof=0 here.",
+    ),
+    Mistake(
+        "variance_all_entries",
+        _with_variance(lambda P, f: P.var()),
+        "variance: take the variance over training sets (axis 0) at each point, then average "
+        "over points; not the variance of all entries together.",
+    ),
+    Mistake(
+        "variance_is_std",
+        _with_variance(lambda P, f: P.std(axis=0).mean()),
+        "variance: that is the standard deviation; square it.",
+    ),
+    Mistake(
+        "variance_wrong_axis",
+        _with_variance(lambda P, f: P.var(axis=1).mean()),
+        "variance: the spread is over training sets (axis 0, the rows) at each point, "
+        "not over points.",
+    ),
+    Mistake(
+        "variance_around_truth",
+        _with_variance(lambda P, f: np.mean((P - f) ** 2)),
+        "variance: measure the spread around the mean prediction, not around the truth.",
+    ),
+)
+
+
+def _bv_fallback(value: tuple, want: tuple, case: Case) -> str:
+    from .answers import FLOAT64
+
+    bad = wrong_parts(value, want, ("bias²", "variance"), FLOAT64)
+    return (
+        f"{' and '.join(bad) or 'the pair'} should be "
+        f"({want[0]:.4f}, {want[1]:.4f}), got ({value[0]:.4f}, {value[1]:.4f})."
+    )
+
+
+BIAS_VARIANCE = Exercise(
+    name="bias and variance",
+    reference=_bv_reference,
+    cases=_bv_cases,
+    read=tuple_reader(("bias2", "variance"), numbers=True),
+    mistakes=BIAS_VARIANCE_MISTAKES,
+    success="bias² and variance are right, and their sum is the mean squared error "
+    "against the true function.",
+    fallback=_bv_fallback,
+    parts=("bias2", "variance"),
+)
 
 
 def check_bias_variance(fn: Callable[[np.ndarray, np.ndarray], tuple[float, float]]) -> Feedback:
     """Check a learner's ``bias_variance(predictions, truth) -> (bias2, variance)``.
 
+    ``predictions`` has one row per training set and one column per point. The pair is
+    compared with the expected numbers on two problems whose biases change sign across
+    points.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
+
     Example:
-        >>> from lessons_lib.stats import bias_variance as ref
-        >>> check_bias_variance(lambda P, f: (ref(P, f).bias2, ref(P, f).variance)).passed
-        True
-        >>> check_bias_variance(lambda P, f: (ref(P, f).bias2, P.var(axis=0, ddof=1).mean())).passed
+        >>> check_bias_variance(lambda P, f: (0.0, 0.0)).passed
         False
     """
-    name = "bias and variance"
-    rng = np.random.default_rng(0)
-    truth = np.sin(np.linspace(0, 3, 7))
-    # The offset changes sign across points, so bias and |bias| differ on average.
-    predictions = truth + 0.3 * np.cos(np.linspace(0, 6, 7)) + 0.5 * rng.standard_normal((5, 7))
-    got, problem = call_learner(name, fn, predictions.copy(), truth.copy())
-    if problem is not None:
-        return problem
-    try:
-        bias2, variance = (float(v) for v in got)
-    except (TypeError, ValueError):
-        return Feedback(name, False, f"return a pair (bias2, variance) of numbers, got {got!r}.")
-    ref = bias_variance(predictions, truth)
-    mse = float(np.mean((predictions - truth) ** 2))
-    ok_b, ok_v = np.isclose(bias2, ref.bias2), np.isclose(variance, ref.variance)
-    if ok_b and ok_v:
-        return Feedback(
-            name,
-            True,
-            f"bias² = {bias2:.4f} and variance = {variance:.4f}; "
-            "their sum is the mean squared error against the true function.",
-        )
-    if not ok_b:
-        if np.isclose(bias2, mse):
-            why = (
-                "that is the total squared error: average the predictions over training sets first."
-            )
-        elif np.isclose(bias2, np.mean(predictions.mean(axis=0) - truth)):
-            why = "that is the average bias: square it point by point before averaging."
-        elif np.isclose(bias2, np.mean(np.abs(predictions.mean(axis=0) - truth))):
-            why = "square the differences instead of taking their absolute value."
-        else:
-            why = (
-                "at each point take the mean prediction over training sets, subtract the "
-                "truth and square; then average over points."
-            )
-        return Feedback(name, False, f"bias² should be {ref.bias2:.4f}, got {bias2:.4f}: {why}")
-    n_sets = predictions.shape[0]
-    if np.isclose(variance, ref.variance * n_sets / (n_sets - 1)):
-        why = "you used ddof=1; the variance of the fits over training sets uses ddof=0 here."
-    elif np.isclose(variance, predictions.var()):
-        why = (
-            "take the variance over training sets (axis 0) at each point, then average over points."
-        )
-    elif np.isclose(variance, np.mean(predictions.std(axis=0))):
-        why = "that is the standard deviation: square it."
-    else:
-        why = "variance over training sets (axis 0) at each point, then the mean over points."
-    return Feedback(
-        name, False, f"variance should be {ref.variance:.4f}, got {variance:.4f}: {why}"
-    )
+    return BIAS_VARIANCE.check(fn)

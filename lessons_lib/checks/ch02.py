@@ -1,26 +1,31 @@
 """Checks for chapter 2, *A tiny network by hand*.
 
-The references are computed with ``torch.autograd`` in float64, so the checks test a
-learner's derivation against automatic differentiation, as the chapter does.
+The backward pass is compared with ``torch.autograd`` in float64, so a learner's
+derivation is tested against automatic differentiation, as the chapter does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 import torch
 
-from .feedback import Feedback, call_learner
+from .answers import to_array
+from .exercise import Case, Exercise, Mistake, array_reader
+from .feedback import Feedback
 
-SHAPES = {"W1": (2, 2), "b1": (2, 1), "W2": (1, 2), "b2": (1, 1)}
+KEYS = ("W1", "b1", "W2", "b2")
+
+# --- backward pass ---------------------------------------------------------------------------
 
 
-def _problem() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """A fixed batch on which some hidden units are off for some examples."""
-    rng = np.random.default_rng(2)
-    X = rng.standard_normal((2, 7))
-    Y = (rng.random((1, 7)) < 0.5).astype(float)
+def _batch(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """A batch on which some hidden units are off for some examples (so the mask matters)."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((2, m))
+    Y = (np.arange(m) % 2).astype(float)[None, :]
     params = {
         "W1": np.array([[1.2, -0.7], [-0.4, 0.9]]),
         "b1": np.array([[0.1], [-0.2]]),
@@ -30,150 +35,254 @@ def _problem() -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     return X, Y, params
 
 
-def _reference(
-    X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray], mean: bool = True
-) -> dict[str, np.ndarray]:
-    t = {k: torch.tensor(v, dtype=torch.float64, requires_grad=True) for k, v in params.items()}
-    Z1 = t["W1"] @ torch.tensor(X) + t["b1"]
+def _backward_cases() -> list[Case]:
+    return [Case(_batch(2, 7), "on a batch of 7 examples"), Case(_batch(5, 3), "on 3 examples")]
+
+
+def _autograd(X: Any, Y: Any, params: Mapping[str, Any], reduction: str = "mean") -> dict:
+    t = {
+        k: torch.tensor(np.asarray(v), dtype=torch.float64, requires_grad=True)
+        for k, v in params.items()
+    }
+    Z1 = t["W1"] @ torch.tensor(np.asarray(X), dtype=torch.float64) + t["b1"]
     Z2 = t["W2"] @ torch.relu(Z1) + t["b2"]
-    reduction = "mean" if mean else "sum"
     loss = torch.nn.functional.binary_cross_entropy_with_logits(
-        Z2, torch.tensor(Y), reduction=reduction
+        Z2, torch.tensor(np.asarray(Y), dtype=torch.float64), reduction=reduction
     )
     loss.backward()
-    return {k: v.grad.numpy() for k, v in t.items()}
+    return {k: torch.zeros_like(v) if v.grad is None else v.grad for k, v in t.items()}
 
 
-def _no_mask(X: np.ndarray, Y: np.ndarray, params: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Gradients computed as if the hidden layer were linear (ReLU mask forgotten)."""
+def _manual(
+    X: np.ndarray,
+    Y: np.ndarray,
+    p: Mapping[str, np.ndarray],
+    *,
+    mask: bool = True,
+    scale: str = "mean",
+    sign: float = 1.0,
+    output: str = "bce",
+    transpose: bool = False,
+    keep_bias_axis: bool = False,
+) -> dict[str, np.ndarray]:
+    """Hand-written gradients with one switch per typical mistake."""
     m = X.shape[1]
-    Z1 = params["W1"] @ X + params["b1"]
+    Z1 = p["W1"] @ X + p["b1"]
     A1 = np.maximum(Z1, 0.0)
-    Y_hat = 1.0 / (1.0 + np.exp(-(params["W2"] @ A1 + params["b2"])))
-    d2 = (Y_hat - Y) / m
-    d1 = params["W2"].T @ d2
-    return {"W1": d1 @ X.T, "b1": d1.sum(axis=1, keepdims=True)}
+    Y_hat = 1.0 / (1.0 + np.exp(-(p["W2"] @ A1 + p["b2"])))
+    d2 = sign * (Y_hat - Y)
+    if output == "mse":
+        d2 = d2 * Y_hat * (1 - Y_hat)
+    if scale in ("mean", "twice"):
+        d2 = d2 / m
+    d1 = p["W2"].T @ d2
+    if mask:
+        d1 = d1 * (Z1 > 0)
+    grads = {"W2": d2 @ A1.T, "b2": d2, "W1": d1 @ X.T, "b1": d1}
+    if scale == "twice":
+        grads["b2"], grads["b1"] = d2.mean(axis=1, keepdims=True), d1.mean(axis=1, keepdims=True)
+    elif not keep_bias_axis:
+        grads["b2"], grads["b1"] = d2.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
+    if transpose:
+        grads["W2"], grads["W1"] = grads["W2"].T, grads["W1"].T
+    return grads
+
+
+def _read_grads(got: Any, case: Case) -> Any:
+    if not isinstance(got, Mapping):
+        return f"return a dict with keys 'W1', 'b1', 'W2', 'b2', got {type(got).__name__}."
+    missing = [k for k in KEYS if k not in got]
+    if missing:
+        return f"the dict has no entry for {', '.join(missing)}."
+    out = {}
+    for k in KEYS:
+        value = to_array(got[k], None, f"the gradient for {k}")
+        if isinstance(value, str):
+            return value
+        out[k] = value
+    return out
+
+
+BACKWARD_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "summed_loss",
+        lambda X, Y, p: _manual(X, Y, p, scale="sum"),
+        "every gradient is m times too large: the loss is a mean over the batch, so divide "
+        "δ⁽²⁾ by m.",
+    ),
+    Mistake(
+        "no_relu_mask",
+        lambda X, Y, p: _manual(X, Y, p, mask=False),
+        "the ReLU's derivative is missing: multiply W2ᵀδ⁽²⁾ by the mask (Z1 > 0) before "
+        "forming the hidden layer's gradients.",
+    ),
+    Mistake(
+        "sign_flipped",
+        lambda X, Y, p: _manual(X, Y, p, sign=-1.0),
+        "the signs are flipped: δ⁽²⁾ is prediction minus label, ŷ − y.",
+    ),
+    Mistake(
+        "sigmoid_derivative",
+        lambda X, Y, p: _manual(X, Y, p, output="mse"),
+        "you multiplied by the sigmoid's derivative ŷ(1 − ŷ): with the cross-entropy loss it "
+        "cancels, and δ⁽²⁾ is simply (ŷ − y)/m.",
+    ),
+    Mistake(
+        "transposed_weights",
+        lambda X, Y, p: _manual(X, Y, p, transpose=True),
+        "the weight gradients are transposed: ∂L/∂W must have the shape of W (δ times the "
+        "transposed input, δ · Aᵀ).",
+    ),
+    Mistake(
+        "bias_not_summed",
+        lambda X, Y, p: _manual(X, Y, p, keep_bias_axis=True),
+        "the bias gradients still have one column per example: sum them over the batch "
+        "(axis=1, keepdims=True).",
+    ),
+    Mistake(
+        "bias_divided_twice",
+        lambda X, Y, p: _manual(X, Y, p, scale="twice"),
+        "the bias gradients are divided by m twice: δ already carries the 1/m, so sum it over "
+        "the batch instead of averaging.",
+    ),
+)
+
+
+def _backward_fallback(value: dict, want: dict, case: Case) -> str:
+    from .answers import FLOAT64, close
+
+    bad = [k for k in ("W2", "b2", "W1", "b1") if not close(value[k], want[k], FLOAT64)]
+    return (
+        f"the gradient(s) for {', '.join(bad)} differ from autograd's; follow the derivation "
+        "from the output layer backwards."
+    )
+
+
+BACKWARD = Exercise(
+    name="backward pass",
+    reference=_autograd,
+    cases=_backward_cases,
+    read=_read_grads,
+    mistakes=BACKWARD_MISTAKES,
+    success="all four gradients match autograd, ReLU mask included.",
+    fallback=_backward_fallback,
+)
 
 
 def check_backward_pass(fn: Callable[..., dict]) -> Feedback:
     """Check a learner's ``backward(X, Y, params) -> dict of gradients`` (2-2-1 network).
 
-    Expected: the gradients of the mean binary cross-entropy with respect to ``W1``,
-    ``b1``, ``W2``, ``b2``, in the shapes of the parameters, equal to autograd's.
+    The dict's entries ``W1``, ``b1``, ``W2``, ``b2`` are compared, in the shapes of the
+    parameters, with autograd's gradients of the mean binary cross-entropy on two batches
+    in which some hidden units are inactive. Arrays or tensors, float32 or float64, are
+    accepted.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> def by_autograd(X, Y, params):
-        ...     return _reference(X, Y, params)
-        >>> check_backward_pass(by_autograd).passed
-        True
         >>> check_backward_pass(lambda X, Y, p: {k: 0 * v for k, v in p.items()}).passed
         False
     """
-    name = "backward pass"
-    X, Y, params = _problem()
-    got, problem = call_learner(
-        name, fn, X.copy(), Y.copy(), {k: v.copy() for k, v in params.items()}
-    )
-    if problem is not None:
-        return problem
-    if not isinstance(got, dict):
-        return Feedback(
-            name,
-            False,
-            f"return a dict with keys 'W1', 'b1', 'W2', 'b2', got {type(got).__name__}.",
-        )
-    missing = [k for k in SHAPES if k not in got]
-    if missing:
-        return Feedback(name, False, f"the dict has no entry for {', '.join(missing)}.")
-    want = _reference(X, Y, params)
-    summed = _reference(X, Y, params, mean=False)
-    wrong_mask = _no_mask(X, Y, params)
-    m = X.shape[1]
-    for key in ("W2", "b2", "W1", "b1"):
-        try:
-            value = np.asarray(got[key], dtype=float)
-        except (TypeError, ValueError):
-            return Feedback(
-                name, False, f"{key}: return a NumPy array, got {type(got[key]).__name__}."
-            )
-        if value.shape != SHAPES[key]:
-            hint = " It looks transposed." if value.shape == SHAPES[key][::-1] else ""
-            if value.size == 1 and SHAPES[key] == (1, 1):
-                value = value.reshape(1, 1)
-            else:
-                return Feedback(
-                    name,
-                    False,
-                    f"the gradient for {key} must have the shape of {key}, {SHAPES[key]}, "
-                    f"got {value.shape}.{hint}",
-                )
-        if np.allclose(value, want[key], rtol=1e-7, atol=1e-10):
-            continue
-        if np.allclose(value, summed[key], rtol=1e-7, atol=1e-10):
-            why = f"it is {m} times too large: the loss is a mean, so divide δ⁽²⁾ by m."
-        elif key in wrong_mask and np.allclose(value, wrong_mask[key], rtol=1e-7, atol=1e-10):
-            why = (
-                "the ReLU's derivative is missing: multiply Wᵀδ⁽²⁾ by the mask (Z1 > 0) "
-                "before forming the hidden layer's gradients."
-            )
-        elif np.allclose(value, -want[key], rtol=1e-7, atol=1e-10):
-            why = "the sign is flipped: δ⁽²⁾ is (ŷ − y)/m, prediction minus label."
-        else:
-            why = "compare with the five steps of the derivation, starting from δ⁽²⁾ = (ŷ − y)/m."
-        return Feedback(name, False, f"the gradient for {key} is wrong: {why}")
-    return Feedback(name, True, "all four gradients match autograd, ReLU mask included.")
+    return BACKWARD.check(fn)
+
+
+# --- L2 update -------------------------------------------------------------------------------
+
+
+def _l2_cases() -> list[Case]:
+    rng = np.random.default_rng(3)
+    W, g = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
+    W2, g2 = rng.standard_normal((4, 2)), rng.standard_normal((4, 2))
+    return [
+        Case((W, g, 0.1, 2.0, 8), "with lr=0.1, lam=2, m=8"),
+        Case((W2, g2, 0.5, 0.3, 3), "with lr=0.5, lam=0.3, m=3"),
+    ]
+
+
+def _l2_reference(W: Any, g: Any, lr: float, lam: float, m: int) -> Any:
+    return W - lr * (g + lam / m * W)
+
+
+L2_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "no_power_rule_factor",
+        lambda W, g, lr, lam, m: W - lr * (g + lam / (2 * m) * W),
+        "the power rule's factor 2 is missing: the derivative of λ/(2m)·W² is (λ/m)·W.",
+    ),
+    Mistake(
+        "no_half",
+        lambda W, g, lr, lam, m: W - lr * (g + 2 * lam / m * W),
+        "the penalty's 1/2 is missing: the 2 of the power rule and the 1/2 cancel.",
+    ),
+    Mistake(
+        "lam_not_divided",
+        lambda W, g, lr, lam, m: W - lr * (g + lam * W),
+        "divide λ by m: the penalty is λ/(2m)·||W||².",
+    ),
+    Mistake(
+        "lam_times_m",
+        lambda W, g, lr, lam, m: W - lr * (g + lam * m * W),
+        "λ is multiplied by m; it should be divided by m.",
+    ),
+    Mistake(
+        "penalty_without_lr",
+        lambda W, g, lr, lam, m: W - lr * g - lam / m * W,
+        "the penalty's gradient must be multiplied by the learning rate too.",
+    ),
+    Mistake(
+        "data_gradient_without_lr",
+        lambda W, g, lr, lam, m: W - g - lr * lam / m * W,
+        "the data gradient must be multiplied by the learning rate too.",
+    ),
+    Mistake(
+        "ascent",
+        lambda W, g, lr, lam, m: W + lr * (g + lam / m * W),
+        "gradient descent steps against the gradient: subtract.",
+    ),
+    Mistake(
+        "no_penalty",
+        lambda W, g, lr, lam, m: W - lr * g,
+        "the penalty term is missing: the weights should also shrink.",
+    ),
+    Mistake(
+        "decay_after_step",
+        lambda W, g, lr, lam, m: (1 - lr * lam / m) * (W - lr * g),
+        "you shrank the weights after the data step; both gradients are taken at the old W.",
+    ),
+    Mistake(
+        "returns_gradient",
+        lambda W, g, lr, lam, m: g + lam / m * W,
+        "that is the penalized gradient; return the new weights after one step.",
+    ),
+)
+
+L2_UPDATE = Exercise(
+    name="L2 update",
+    reference=_l2_reference,
+    cases=_l2_cases,
+    read=array_reader("the new weights"),
+    mistakes=L2_MISTAKES,
+    success="one gradient step on the penalized loss: the weights shrink by a constant factor "
+    "before the data gradient moves them.",
+    fallback=lambda value, want, case: (
+        "the new weights are wrong; write the gradient of the "
+        "penalized loss, then take one step of size lr against it."
+    ),
+)
 
 
 def check_l2_update(fn: Callable[..., np.ndarray]) -> Feedback:
     """Check a learner's ``l2_update(W, grad_W, lr, lam, m)``.
 
-    Expected: ``W - lr * (grad_W + lam / m * W)``, one gradient-descent step on
-    ``L + lam / (2m) * ||W||²``.
+    The returned matrix is compared with one gradient-descent step on the L2-penalized
+    loss, for two settings of the learning rate, λ and m.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_l2_update(lambda W, g, lr, lam, m: W - lr * (g + lam / m * W)).passed
-        True
-        >>> check_l2_update(lambda W, g, lr, lam, m: W - lr * (g + lam / (2 * m) * W)).passed
+        >>> check_l2_update(lambda W, g, lr, lam, m: W).passed
         False
     """
-    name = "L2 update"
-    rng = np.random.default_rng(3)
-    W = rng.standard_normal((2, 3))
-    grad = rng.standard_normal((2, 3))
-    lr, lam, m = 0.1, 2.0, 8
-    got, problem = call_learner(name, fn, W.copy(), grad.copy(), lr, lam, m)
-    if problem is not None:
-        return problem
-    try:
-        got = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return Feedback(name, False, f"return the new weight matrix, got {type(got).__name__}.")
-    if got.shape != W.shape:
-        return Feedback(name, False, f"return an array of W's shape {W.shape}, got {got.shape}.")
-    want = W - lr * (grad + lam / m * W)
-    if np.allclose(got, want):
-        return Feedback(
-            name, True, f"the weights shrink by the factor 1 − ηλ/m = {1 - lr * lam / m:.3f}."
-        )
-    candidates = [
-        (
-            W - lr * (grad + lam / (2 * m) * W),
-            "the power rule's factor 2 is missing: d/dW of λ/(2m)·W² is (λ/m)·W, not λ/(2m)·W.",
-        ),
-        (
-            W - lr * (grad + 2 * lam / m * W),
-            "the penalty's 1/2 is missing: λ/(2m)·W² has "
-            "gradient (λ/m)·W, the 2 and the 1/2 cancel.",
-        ),
-        (W - lr * (grad + lam * W), "divide λ by m: the penalty is λ/(2m)·||W||²."),
-        (
-            W - lr * grad - lam / m * W,
-            "the penalty's gradient must be multiplied by the learning rate too.",
-        ),
-        (W + lr * (grad + lam / m * W), "gradient descent steps against the gradient: use −."),
-        (W - lr * grad, "the penalty term is missing."),
-    ]
-    for wrong, why in candidates:
-        if np.allclose(got, wrong):
-            return Feedback(name, False, why)
-    return Feedback(name, False, "expected W − η(∂L/∂W + (λ/m)·W).")
+    return L2_UPDATE.check(fn)

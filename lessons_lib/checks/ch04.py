@@ -2,144 +2,282 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
-import torch
 
-from .feedback import Feedback, call_learner
+from .answers import FLOAT64
+from .exercise import Case, Exercise, Mistake, tuple_reader, wrong_parts
+from .feedback import Feedback
+
+# --- weight-decay step -----------------------------------------------------------------------
+
+
+def _decay_cases() -> list[Case]:
+    rng = np.random.default_rng(4)
+    out = []
+    for (lr, lam, n), shape in (((0.1, 4.0, 20), (3, 2)), ((0.3, 1.5, 6), (2, 4))):
+        w, b = rng.standard_normal(shape), rng.standard_normal(shape[0])
+        gw, gb = rng.standard_normal(shape), rng.standard_normal(shape[0])
+        out.append(Case((w, b, gw, gb, lr, lam, n), f"with lr={lr}, lam={lam}, n={n}"))
+    return out
+
+
+def _decay_reference(w: Any, b: Any, gw: Any, gb: Any, lr: float, lam: float, n: int) -> tuple:
+    return (1 - lr * lam / n) * w - lr * gw, b - lr * gb
+
+
+def _w_only(new_w: Callable[..., Any]) -> Callable[..., tuple]:
+    return lambda w, b, gw, gb, lr, lam, n: (new_w(w, gw, lr, lam, n), b - lr * gb)
+
+
+DECAY_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "bias_decayed",
+        lambda w, b, gw, gb, lr, lam, n: (
+            (1 - lr * lam / n) * w - lr * gw,
+            (1 - lr * lam / n) * b - lr * gb,
+        ),
+        "the biases are decayed too: they are not in the penalty, so they take a plain "
+        "gradient step.",
+    ),
+    Mistake(
+        "lam_not_divided",
+        _w_only(lambda w, gw, lr, lam, n: (1 - lr * lam) * w - lr * gw),
+        "the decay factor is 1 − ηλ/n: divide λ by n.",
+    ),
+    Mistake(
+        "half_gradient",
+        _w_only(lambda w, gw, lr, lam, n: (1 - lr * lam / (2 * n)) * w - lr * gw),
+        "the gradient of λ/(2n)·w² is (λ/n)·w, not (λ/2n)·w.",
+    ),
+    Mistake(
+        "double_gradient",
+        _w_only(lambda w, gw, lr, lam, n: (1 - 2 * lr * lam / n) * w - lr * gw),
+        "the 2 of the power rule and the 1/2 of the penalty cancel: the factor is 1 − ηλ/n.",
+    ),
+    Mistake(
+        "decay_without_lr",
+        _w_only(lambda w, gw, lr, lam, n: (1 - lam / n) * w - lr * gw),
+        "the decay must be multiplied by the learning rate η.",
+    ),
+    Mistake(
+        "decay_after_step",
+        _w_only(lambda w, gw, lr, lam, n: (1 - lr * lam / n) * (w - lr * gw)),
+        "you decayed after the data step, so the data step shrinks too: decay w, then "
+        "subtract η times the data gradient.",
+    ),
+    Mistake(
+        "no_decay",
+        _w_only(lambda w, gw, lr, lam, n: w - lr * gw),
+        "the decay is missing: the weights should shrink by a factor before the data step.",
+    ),
+    Mistake(
+        "ascent",
+        _w_only(lambda w, gw, lr, lam, n: (1 - lr * lam / n) * w + lr * gw),
+        "step against the data gradient: subtract it.",
+    ),
+    Mistake(
+        "swapped",
+        lambda w, b, gw, gb, lr, lam, n: _decay_reference(w, b, gw, gb, lr, lam, n)[::-1],
+        "return the pair in the order (w_new, b_new).",
+    ),
+)
+
+
+def _decay_fallback(value: tuple, want: tuple, case: Case) -> str:
+    bad = wrong_parts(value, want, ("w_new", "b_new"), FLOAT64)
+    if bad == ["b_new"]:
+        return "w_new is right; b_new is not: a bias takes a plain gradient step."
+    return f"{' and '.join(bad)} wrong: shrink the weights by the decay factor, then step."
+
+
+DECAY_STEP = Exercise(
+    name="weight-decay step",
+    reference=_decay_reference,
+    cases=_decay_cases,
+    read=tuple_reader(("w_new", "b_new")),
+    mistakes=DECAY_MISTAKES,
+    success="weights decayed by 1 − ηλ/n before the data step, biases not decayed.",
+    fallback=_decay_fallback,
+    parts=("w_new", "b_new"),
+)
 
 
 def check_decay_step(fn: Callable[..., tuple]) -> Feedback:
     """Check a learner's ``decay_step(w, b, grad_w, grad_b, lr, lam, n) -> (w, b)``.
 
-    Expected: ``w ← (1 − lr·lam/n)·w − lr·grad_w`` and ``b ← b − lr·grad_b``.
+    Both returned arrays are compared with one step of gradient descent on the loss with
+    an L2 penalty on the weights (not on the biases), for two settings.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> def ok(w, b, gw, gb, lr, lam, n):
-        ...     return (1 - lr * lam / n) * w - lr * gw, b - lr * gb
-        >>> check_decay_step(ok).passed
-        True
-        >>> def decays_bias(w, b, gw, gb, lr, lam, n):
-        ...     return (1 - lr * lam / n) * w - lr * gw, (1 - lr * lam / n) * b - lr * gb
-        >>> check_decay_step(decays_bias).passed
+        >>> check_decay_step(lambda w, b, gw, gb, lr, lam, n: (w, b)).passed
         False
     """
-    name = "weight-decay step"
-    rng = np.random.default_rng(4)
-    w, b = rng.standard_normal((3, 2)), rng.standard_normal(3)
-    gw, gb = rng.standard_normal((3, 2)), rng.standard_normal(3)
-    lr, lam, n = 0.1, 4.0, 20
-    got, problem = call_learner(name, fn, w.copy(), b.copy(), gw.copy(), gb.copy(), lr, lam, n)
-    if problem is not None:
-        return problem
-    try:
-        w_new, b_new = (np.asarray(v, dtype=float) for v in got)
-    except (TypeError, ValueError):
-        return Feedback(name, False, f"return the pair (w_new, b_new), got {got!r:.60}.")
-    if w_new.shape != w.shape or b_new.shape != b.shape:
-        return Feedback(
-            name,
-            False,
-            f"w_new and b_new must keep the shapes {w.shape} and {b.shape}, "
-            f"got {w_new.shape} and {b_new.shape}.",
-        )
-    factor = 1 - lr * lam / n
-    want_w, want_b = factor * w - lr * gw, b - lr * gb
-    ok_w, ok_b = np.allclose(w_new, want_w), np.allclose(b_new, want_b)
-    if ok_w and ok_b:
-        return Feedback(name, True, f"weights decayed by {factor:.3f}, biases not decayed.")
-    if ok_w:
-        if np.allclose(b_new, factor * b - lr * gb):
-            why = "the biases are decayed too: they are not in the penalty, so b ← b − η·∂C₀/∂b."
-        else:
-            why = "the bias update should be b − η·∂C₀/∂b."
-        return Feedback(name, False, why)
-    candidates = [
-        ((1 - lr * lam) * w - lr * gw, "the decay factor is 1 − ηλ/n: divide λ by n."),
-        (
-            (1 - lr * lam / (2 * n)) * w - lr * gw,
-            "the gradient of λ/(2n)·w² is (λ/n)·w, not (λ/2n)·w.",
-        ),
-        ((1 - 2 * lr * lam / n) * w - lr * gw, "the 2 and the 1/2 cancel: the factor is 1 − ηλ/n."),
-        ((1 - lam / n) * w - lr * gw, "the decay must be multiplied by the learning rate η."),
-        (factor * (w - lr * gw), "decay the weights, then subtract η·∂C₀/∂w (not decayed)."),
-        (w - lr * gw, "the decay is missing: multiply w by 1 − ηλ/n."),
-        (factor * w + lr * gw, "step against the data gradient: − η·∂C₀/∂w."),
-    ]
-    for wrong, why in candidates:
-        if np.allclose(w_new, wrong):
-            return Feedback(name, False, why)
-    return Feedback(name, False, "expected w_new = (1 − ηλ/n)·w − η·∂C₀/∂w.")
+    return DECAY_STEP.check(fn)
+
+
+# --- AdamW -----------------------------------------------------------------------------------
+
+_LR, _WD = 0.1, 0.5
+
+
+@functools.lru_cache(maxsize=1)
+def _adamw_cases() -> list[Case]:
+    """Three AdamW steps; step t is a case starting from the state after step t - 1.
+
+    The reference is written out in NumPy (a test checks it against
+    ``torch.optim.AdamW``), so the check does not pay for torch.optim's first step.
+    """
+    rng = np.random.default_rng(5)
+    w = rng.standard_normal(4)
+    grads = [rng.standard_normal(4) * s for s in (1.0, 0.01, 3.0)]
+    m, v = np.zeros(4), np.zeros(4)
+    cases = []
+    for t, g in enumerate(grads, start=1):
+        new = _adamw(w, g, m, v, t, _LR, _WD)
+        cases.append(Case((w, g, m, v, t, _LR, _WD), f"at step t={t}", want=new))
+        w, m, v = new
+    return cases
+
+
+def _adamw(
+    w: Any,
+    g: Any,
+    m: Any,
+    v: Any,
+    t: int,
+    lr: float,
+    wd: float,
+    *,
+    b1: float = 0.9,
+    b2: float = 0.999,
+    coupled: bool = False,
+    correct: bool = True,
+    decay: str = "before",
+    returned: str = "new",
+    t_shift: int = 0,
+) -> tuple:
+    """AdamW from the paper's algorithm, with one switch per typical mistake."""
+    w, g, m, v = (np.asarray(a, dtype=float) for a in (w, g, m, v))
+    if coupled:
+        g = g + wd * w
+    m_new = b1 * m + (1 - b1) * g
+    v_new = b2 * v + (1 - b2) * g**2
+    tc = t + t_shift
+    m_hat = m_new / (1 - b1**tc) if correct else m_new
+    v_hat = v_new / (1 - b2**tc) if correct else v_new
+    step = lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+    if coupled or decay == "none":
+        w_new = w - step
+    elif decay == "before":
+        w_new = w * (1 - lr * wd) - step
+    elif decay == "after":
+        w_new = (w - step) * (1 - lr * wd)
+    else:  # decay not scaled by the learning rate
+        w_new = w * (1 - wd) - step
+    if returned == "old":
+        return w_new, m, v
+    if returned == "hat":
+        return w_new, m_hat, v_hat
+    return w_new, m_new, v_new
+
+
+def _adamw_reference(w, g, m, v, t, lr, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
+    return _adamw(w, g, m, v, t, lr, weight_decay, b1=beta1, b2=beta2)
+
+
+def _variant(**switches: Any) -> Callable[..., tuple]:
+    return lambda w, g, m, v, t, lr, wd, *rest, **kw: _adamw(w, g, m, v, t, lr, wd, **switches)
+
+
+ADAMW_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "adam_with_l2",
+        _variant(coupled=True),
+        "that is Adam with an L2 penalty (wd·w added to the gradient): AdamW decays the "
+        "weights directly, outside the division by √v̂.",
+    ),
+    Mistake(
+        "betas_swapped",
+        _variant(b1=0.999, b2=0.9),
+        "β₁ and β₂ are swapped: β₁ = 0.9 averages the gradients (m), β₂ = 0.999 averages "
+        "their squares (v).",
+    ),
+    Mistake(
+        "no_bias_correction",
+        _variant(correct=False),
+        "the bias corrections are missing: divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ before the step.",
+    ),
+    Mistake(
+        "bias_correction_off_by_one",
+        _variant(t_shift=1),
+        "the bias correction uses the wrong step count: t is already the 1-based number "
+        "of this step.",
+    ),
+    Mistake("no_decay", _variant(decay="none"), "the decay is missing: shrink w by 1 − η·wd."),
+    Mistake(
+        "decay_without_lr",
+        _variant(decay="unscaled"),
+        "the decoupled decay is scaled by the learning rate: w·(1 − η·wd).",
+    ),
+    Mistake(
+        "decay_after_step",
+        _variant(decay="after"),
+        "you decayed after the Adam step; decay the current weights, then subtract the "
+        "Adam step (PyTorch's order).",
+    ),
+    Mistake(
+        "old_averages",
+        _variant(returned="old"),
+        "w is right, but return the updated moving averages m and v, not the ones passed in.",
+    ),
+    Mistake(
+        "corrected_averages",
+        _variant(returned="hat"),
+        "w is right, but return the moving averages m and v without bias correction "
+        "(the corrected m̂, v̂ are only used for the step).",
+    ),
+)
+
+
+def _adamw_fallback(value: tuple, want: tuple, case: Case) -> str:
+    bad = wrong_parts(value, want, ("w", "m", "v"), FLOAT64)
+    return (
+        f"{', '.join(bad)} differ from torch.optim.AdamW: expected w = "
+        f"{np.round(want[0], 6).tolist()}, got {np.round(value[0], 6).tolist()}."
+    )
+
+
+ADAMW = Exercise(
+    name="AdamW step",
+    reference=_adamw_reference,
+    cases=_adamw_cases,
+    read=tuple_reader(("w", "m", "v")),
+    mistakes=ADAMW_MISTAKES,
+    success="three steps match torch.optim.AdamW, moving averages included.",
+    fallback=_adamw_fallback,
+    parts=("w", "m", "v"),
+)
 
 
 def check_adamw_step(fn: Callable[..., tuple]) -> Feedback:
     """Check a learner's ``adamw(w, grad, m, v, t, lr, weight_decay, ...) -> (w, m, v)``.
 
-    The reference is ``torch.optim.AdamW`` run for three steps from the same state.
+    The reference is ``torch.optim.AdamW`` (default betas and eps): the learner's step is
+    called from the optimizer's state at each of three steps, and the new weights and
+    both moving averages are compared.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> def ok(w, g, m, v, t, lr, wd, beta1=0.9, beta2=0.999, eps=1e-8):
-        ...     m = beta1 * m + (1 - beta1) * g
-        ...     v = beta2 * v + (1 - beta2) * g**2
-        ...     step = (m / (1 - beta1**t)) / (np.sqrt(v / (1 - beta2**t)) + eps)
-        ...     return w * (1 - lr * wd) - lr * step, m, v
-        >>> check_adamw_step(ok).passed
-        True
+        >>> check_adamw_step(lambda w, g, m, v, t, lr, wd, *a: (w, m, v)).passed
+        False
     """
-    name = "AdamW step"
-    rng = np.random.default_rng(5)
-    w0 = rng.standard_normal(4)
-    grads = [rng.standard_normal(4) * s for s in (1.0, 0.01, 3.0)]
-    lr, wd = 0.1, 0.5
-    p = torch.nn.Parameter(torch.tensor(w0, dtype=torch.float64))
-    opt = torch.optim.AdamW([p], lr=lr, weight_decay=wd)
-    w, m, v = w0.copy(), np.zeros(4), np.zeros(4)
-    for t, g in enumerate(grads, start=1):
-        got, problem = call_learner(name, fn, w.copy(), g.copy(), m.copy(), v.copy(), t, lr, wd)
-        if problem is not None:
-            return problem
-        try:
-            w_new, m_new, v_new = (np.asarray(x, dtype=float) for x in got)
-        except (TypeError, ValueError):
-            return Feedback(name, False, f"return the triple (w, m, v), got {got!r:.60}.")
-        p.grad = torch.tensor(g, dtype=torch.float64)
-        opt.step()
-        want = p.detach().numpy()
-        state = opt.state[p]
-        m_want, v_want = state["exp_avg"].numpy().copy(), state["exp_avg_sq"].numpy().copy()
-        if np.allclose(w_new, want, rtol=1e-9, atol=1e-12):
-            if not (np.allclose(m_new, m_want) and np.allclose(v_new, v_want)):
-                return Feedback(
-                    name,
-                    False,
-                    "w is right but return the updated moving averages m and v (without "
-                    "bias correction), not the old ones or m̂, v̂.",
-                )
-            w, m, v = want.copy(), m_want, v_want
-            continue
-        # diagnose against the typical variants, from the same state
-        m_ref = 0.9 * m + 0.1 * g
-        v_ref = 0.999 * v + 0.001 * g**2
-        m_hat, v_hat = m_ref / (1 - 0.9**t), v_ref / (1 - 0.999**t)
-        g2 = g + wd * w
-        m_l2, v_l2 = 0.9 * m + 0.1 * g2, 0.999 * v + 0.001 * g2**2
-        l2 = w - lr * (m_l2 / (1 - 0.9**t)) / (np.sqrt(v_l2 / (1 - 0.999**t)) + 1e-8)
-        if np.allclose(w_new, l2):
-            why = (
-                "that is Adam with an L2 penalty (wd·w added to the gradient): AdamW decays "
-                "the weights directly, w·(1 − η·wd), outside the division by √v̂."
-            )
-        elif np.allclose(w_new, w - lr * m_ref / (np.sqrt(v_ref) + 1e-8) - lr * wd * w):
-            why = "the bias corrections are missing: divide m by 1 − β₁ᵗ and v by 1 − β₂ᵗ."
-        elif np.allclose(w_new, w - lr * m_hat / (np.sqrt(v_hat) + 1e-8)):
-            why = "the decay is missing: multiply w by 1 − η·wd."
-        elif np.allclose(w_new, w * (1 - wd) - lr * m_hat / (np.sqrt(v_hat) + 1e-8)):
-            why = "the decoupled decay is scaled by the learning rate: w·(1 − η·wd)."
-        else:
-            why = (
-                f"step {t} gives {np.round(want, 6).tolist()}, "
-                f"you return {np.round(w_new, 6).tolist()}."
-            )
-        return Feedback(name, False, why)
-    return Feedback(name, True, "three steps match torch.optim.AdamW.")
+    return ADAMW.check(fn)

@@ -3,173 +3,271 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch
 
-from .feedback import Feedback, as_tensor, call_learner
+from ..dropout import dropout, input_dropout_penalty
+from .answers import Tolerance, close
+from .exercise import Case, Exercise, Mistake, array_reader, number_reader
+from .feedback import Feedback
+
+# --- inverted dropout ------------------------------------------------------------------------
+
+_N = 40_000
+
+
+def _dropout_cases() -> list[Case]:
+    x = torch.linspace(1.0, 2.0, _N)  # positive, so a kept entry is never 0
+    cases = [
+        Case((x, p, True, torch.Generator().manual_seed(i)), f"with p={p} in training mode")
+        for i, p in enumerate((0.2, 0.6))
+    ]
+    cases.append(Case((x, 0.0, True, torch.Generator().manual_seed(3)), "with p=0"))
+    cases.append(
+        Case((x, 0.3, False, torch.Generator().manual_seed(4)), "in eval mode (training=False)")
+    )
+    return cases
+
+
+def _profile(out: np.ndarray, case: Case, rtol: float = 1e-3) -> tuple[float, float, bool]:
+    """Share of zeros, typical scale of the kept entries, and whether that scale is uniform."""
+    x = case.args[0].double().numpy()
+    kept = out != 0
+    zero_frac = 1.0 - float(kept.mean())
+    if not kept.any():
+        return zero_frac, 0.0, True
+    ratio = out[kept] / x[kept]
+    scale = float(np.median(ratio))
+    return zero_frac, scale, bool(np.allclose(ratio, scale, rtol=rtol))
+
+
+def _dropout_agree(a: Any, b: Any, case: Case, tol: Tolerance) -> bool:
+    if not (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)) or a.shape != b.shape:
+        return False
+    if close(a, b, tol):
+        return True
+    if not np.all(np.isfinite(a)) or not np.all(np.isfinite(b)):
+        return False
+    _, p, training, _ = case.args
+    if not training or p == 0:  # deterministic, unless both answers dropped entries anyway
+        if min(np.mean(a == 0), np.mean(b == 0)) < 0.01:
+            return False
+        p = float(np.mean(b == 0))
+    rtol = max(1e-3, 2 * tol.rtol)
+    za, sa, ua = _profile(a, case, rtol)
+    zb, sb, ub = _profile(b, case, rtol)
+    noise = 5 * np.sqrt(2 * p * (1 - p) / _N)  # five standard errors of a difference
+    return bool(abs(za - zb) <= noise and ua and ub and np.isclose(sa, sb, rtol=rtol))
+
+
+def _masked(keep: Callable[[float], float], scale: Callable[[float], float]) -> Callable[..., Any]:
+    """Dropout that keeps each entry with probability ``keep(p)`` and scales survivors."""
+
+    def answer(x, p, training, generator):
+        if not training:
+            return x
+        mask = torch.rand(x.shape, generator=generator) < keep(p)
+        return x * mask * scale(p)
+
+    return answer
+
+
+def _eval_variant(eval_out: Callable[[Any, float], Any]) -> Callable[..., Any]:
+    def answer(x, p, training, generator):
+        return dropout(x, p, True, generator) if training else eval_out(x, p)
+
+    return answer
+
+
+DROPOUT_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "keep_probability_p",
+        _masked(lambda p: p, lambda p: 1 / p if p > 0 else 0.0),
+        "p is the probability of *dropping* an entry (PyTorch's convention), not of keeping "
+        "it: you zeroed about a share 1 − p of the entries.",
+    ),
+    Mistake(
+        "no_rescale",
+        _masked(lambda p: 1 - p, lambda p: 1.0),
+        "the kept entries are not rescaled: divide them by (1 − p) so that the expected "
+        "output equals the input.",
+    ),
+    Mistake(
+        "divide_by_p",
+        _masked(lambda p: 1 - p, lambda p: 1 / p if p > 0 else float("inf")),
+        "the kept entries are divided by p: with p the drop probability, divide by the "
+        "keep probability 1 − p.",
+    ),
+    Mistake(
+        "multiply_by_keep",
+        _masked(lambda p: 1 - p, lambda p: 1 - p),
+        "the kept entries are multiplied by (1 − p): divide by it instead.",
+    ),
+    Mistake(
+        "no_dropout_in_training",
+        lambda x, p, training, generator: x,
+        "no entry was zeroed in training mode: drop each entry with probability p.",
+    ),
+    Mistake(
+        "eval_scaled_down",
+        _eval_variant(lambda x, p: x * (1 - p)),
+        "in eval mode you multiplied by (1 − p): inverted dropout already scaled during "
+        "training, so return x unchanged.",
+    ),
+    Mistake(
+        "eval_scaled_up",
+        _eval_variant(lambda x, p: x / (1 - p)),
+        "in eval mode you divided by (1 − p): the scaling belongs to training only; "
+        "return x unchanged.",
+    ),
+    Mistake(
+        "eval_still_drops",
+        lambda x, p, training, generator: dropout(x, p, True, generator),
+        "the training flag is ignored: in eval mode (training=False) return x unchanged, "
+        "no mask and no scaling.",
+    ),
+)
+
+
+def _dropout_fallback(value: np.ndarray, want: np.ndarray, case: Case) -> str:
+    _, p, training, _ = case.args
+    if not np.all(np.isfinite(value)):
+        return "the output contains inf or nan; check the division by the keep probability."
+    if not training or p == 0:
+        return "the input must come back unchanged here."
+    zero_frac, scale, uniform = _profile(value, case)
+    if abs(zero_frac - p) > 5 * np.sqrt(p * (1 - p) / _N):
+        return f"the share of zeros should be about {p:.0%}, got {zero_frac:.1%}."
+    if not uniform:
+        return "every kept entry should be the input times one common factor."
+    return f"kept entries are scaled by {scale:.3f}; expected 1/(1 − p) = {1 / (1 - p):.3f}."
+
+
+INVERTED_DROPOUT = Exercise(
+    name="inverted dropout",
+    reference=dropout,
+    cases=_dropout_cases,
+    read=array_reader("the output"),
+    mistakes=DROPOUT_MISTAKES,
+    success="zeros with probability p, survivors scaled to keep the expectation, identity "
+    "in eval mode and for p = 0; checked for p = 0.2, 0.6 and 0.3.",
+    fallback=_dropout_fallback,
+    agree=_dropout_agree,
+)
 
 
 def check_inverted_dropout(fn: Callable[..., torch.Tensor]) -> Feedback:
     """Check a learner's ``dropout(x, p, training, generator)`` (inverted dropout).
 
-    Expected: in training mode, zeros with probability ``p`` and the other entries equal
-    to ``x / (1 - p)``; in eval mode, ``x`` unchanged.
+    In training mode the share of zeroed entries and the factor applied to the others
+    are measured on a large input, for several ``p`` (0 included); eval mode is checked
+    separately. Randomness may come from ``generator`` or torch's global generator.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> from lessons_lib.dropout import dropout
-        >>> check_inverted_dropout(dropout).passed
-        True
         >>> check_inverted_dropout(lambda x, p, training, generator: x).passed
         False
     """
-    name = "inverted dropout"
-    n = 40_000
-    x = torch.linspace(1.0, 2.0, n)  # positive, so a kept entry is never 0
-    for p in (0.2, 0.6):
-        gen = torch.Generator().manual_seed(0)
-        got, problem = call_learner(name, fn, x.clone(), p, True, gen)
-        if problem is not None:
-            return problem
-        out, problem = as_tensor(name, got, x.shape, dtype=torch.float64, require_tensor=True)
-        if problem is not None:
-            return problem
-        zero_frac = float((out == 0).double().mean())
-        tol = 5 * np.sqrt(p * (1 - p) / n)  # five binomial standard errors
-        if zero_frac < 1e-3:
-            return Feedback(
-                name,
-                False,
-                f"with p={p} in training mode no entry was zeroed: drop each entry "
-                "with probability p (e.g. torch.rand(x.shape, generator=generator) >= p keeps it).",
-            )
-        if abs(zero_frac - (1 - p)) < tol and abs(p - 0.5) > 0.05:
-            return Feedback(
-                name,
-                False,
-                f"with p={p} you zeroed {zero_frac:.1%} of the entries, about 1 - p: "
-                "p is the probability of *dropping* an entry (PyTorch's convention), not of "
-                "keeping it.",
-            )
-        if abs(zero_frac - p) > tol:
-            return Feedback(
-                name,
-                False,
-                f"with p={p} the share of zeros should be about {p:.0%}, got {zero_frac:.1%}.",
-            )
-        kept = out != 0
-        ratio = out[kept] / x.double()[kept]
-        for scale, why in (
-            (
-                1.0,
-                "the kept entries are not rescaled: divide them by (1 - p) so that the "
-                "expected output equals the input.",
-            ),
-            (
-                1.0 / p,
-                "the kept entries are divided by p: with p the drop probability, divide "
-                "by the keep probability 1 - p.",
-            ),
-            (1.0 - p, "the kept entries are multiplied by (1 - p): divide by it instead."),
-        ):
-            if torch.allclose(ratio, torch.full_like(ratio, scale)):
-                return Feedback(name, False, f"with p={p}, {why}")
-        if not torch.allclose(ratio, torch.full_like(ratio, 1 / (1 - p))):
-            return Feedback(
-                name,
-                False,
-                f"with p={p} every kept entry should equal x / (1 - p) = {1 / (1 - p):.3f} x.",
-            )
-    got, problem = call_learner(name, fn, x.clone(), 0.5, False, torch.Generator().manual_seed(0))
-    if problem is not None:
-        return problem
-    out, problem = as_tensor(name, got, x.shape, dtype=torch.float64, require_tensor=True)
-    if problem is not None:
-        return problem
-    if torch.allclose(out, 0.5 * x.double()):
-        return Feedback(
-            name,
-            False,
-            "in eval mode you multiplied by (1 - p): inverted dropout already "
-            "scaled during training, so scaling again shrinks every output (seed 004's error). "
-            "Return x unchanged.",
-        )
-    if not torch.allclose(out, x.double()):
-        return Feedback(
-            name,
-            False,
-            "in eval mode (training=False) the input must come back unchanged: "
-            "no mask and no scaling.",
-        )
-    return Feedback(
-        name,
-        True,
-        "zeros with probability p, survivors scaled by 1/(1 - p), identity in "
-        "eval mode, for p = 0.2 and 0.6.",
-    )
+    return INVERTED_DROPOUT.check(fn)
 
 
-def reference_dropout_penalty(X: np.ndarray, w: np.ndarray, p: float) -> float:
-    """The penalty ``p/(1-p) * sum_j w_j^2 * mean_i x_ij^2`` (mean squared error loss)."""
-    return float(p / (1 - p) * np.sum(w**2 * np.mean(X**2, axis=0)))
+# --- dropout as a penalty --------------------------------------------------------------------
+
+
+def _penalty_cases() -> list[Case]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4)) * np.array([0.5, 1.0, 2.0, 3.0]) + 0.7
+    w = np.array([1.5, -2.0, 0.5, 1.0])
+    X2 = rng.normal(size=(12, 3)) + np.array([-1.0, 0.3, 2.0])
+    w2 = np.array([0.4, 1.2, -0.7])
+    return [Case((X, w, 0.3), "with p=0.3"), Case((X2, w2, 0.6), "with p=0.6")]
+
+
+def _col(X: Any, how: str = "mean2") -> np.ndarray:
+    X = np.asarray(X, dtype=float)
+    return {
+        "mean2": np.mean(X**2, axis=0),
+        "sum2": np.sum(X**2, axis=0),
+        "mean": np.mean(X, axis=0),
+        "var": np.var(X, axis=0),
+    }[how]
+
+
+def _pen(factor: Callable[[float], float], how: str = "mean2", reduce=np.sum) -> Callable:
+    return lambda X, w, p: float(factor(p) * reduce(np.asarray(w) ** 2 * _col(X, how)))
+
+
+PENALTY_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "factor_p",
+        _pen(lambda p: p),
+        "the factor is p/(1 − p), the variance of the scaled mask m/(1 − p), not p.",
+    ),
+    Mistake(
+        "factor_inverted",
+        _pen(lambda p: (1 - p) / p),
+        "the factor is p/(1 − p), not (1 − p)/p: the variance of m/(1 − p) is p(1 − p)/(1 − p)².",
+    ),
+    Mistake(
+        "factor_squared",
+        _pen(lambda p: p / (1 - p) ** 2),
+        "the factor is p/(1 − p): one power of (1 − p) cancels against the Bernoulli "
+        "variance p(1 − p).",
+    ),
+    Mistake(
+        "no_data",
+        lambda X, w, p: float(p / (1 - p) * np.sum(np.asarray(w) ** 2)),
+        "the penalty depends on the data: weight each w_j² by the mean of x_ij² over examples.",
+    ),
+    Mistake(
+        "summed_over_examples",
+        _pen(lambda p: p / (1 - p), "sum2"),
+        "for the mean squared error, average x_ij² over the examples instead of summing.",
+    ),
+    Mistake(
+        "inputs_not_squared",
+        _pen(lambda p: p / (1 - p), "mean"),
+        "square the inputs: each feature contributes w_j² times the mean of x_ij².",
+    ),
+    Mistake(
+        "variance_of_feature",
+        _pen(lambda p: p / (1 - p), "var"),
+        "use the mean of x_ij² (the second moment), not the variance of feature j.",
+    ),
+    Mistake(
+        "mean_over_features",
+        _pen(lambda p: p / (1 - p), reduce=np.mean),
+        "sum the terms over the features j; averaging them divides by the number of features.",
+    ),
+)
+
+DROPOUT_PENALTY = Exercise(
+    name="dropout as a penalty",
+    reference=input_dropout_penalty,
+    cases=_penalty_cases,
+    read=number_reader("the penalty"),
+    mistakes=PENALTY_MISTAKES,
+    success="an L2 penalty whose weight for feature j grows with p/(1 − p) and with the "
+    "mean square of that feature.",
+    fallback=lambda value, want, case: f"expected {float(want):.4f}, got {float(value):.4f}.",
+)
 
 
 def check_dropout_penalty(fn: Callable[[np.ndarray, np.ndarray, float], float]) -> Feedback:
     """Check a learner's ``dropout_penalty(X, w, p)``.
 
-    Expected: the term that input dropout adds to the expected mean squared error of a
-    linear model, ``p/(1-p) · Σ_j w_j² · (1/n) Σ_i x_ij²``.
+    The number returned is compared with the term that input dropout adds to the expected
+    mean squared error of a linear model, for two data sets and two values of ``p``.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_dropout_penalty(reference_dropout_penalty).passed
-        True
-        >>> check_dropout_penalty(lambda X, w, p: p / (1 - p) * np.sum(w**2)).passed
+        >>> check_dropout_penalty(lambda X, w, p: 0.0).passed
         False
     """
-    name = "dropout as a penalty"
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 4)) * np.array([0.5, 1.0, 2.0, 3.0]) + 0.7
-    w = np.array([1.5, -2.0, 0.5, 1.0])
-    p = 0.3
-    got, problem = call_learner(name, fn, X.copy(), w.copy(), p)
-    if problem is not None:
-        return problem
-    try:
-        value = float(got)
-    except (TypeError, ValueError):
-        return Feedback(name, False, f"return one number, got {type(got).__name__}.")
-    want = reference_dropout_penalty(X, w, p)
-    if np.isclose(value, want):
-        return Feedback(
-            name,
-            True,
-            f"penalty = {value:.4f}: an L2 penalty whose weight for feature j grows "
-            "with p/(1-p) and with the mean square of that feature.",
-        )
-    col = np.mean(X**2, axis=0)
-    wrong = {
-        "use p/(1-p), the variance of the scaled mask m/(1-p), not p.": p * np.sum(w**2 * col),
-        "use p/(1-p), not (1-p)/p: the variance of m/(1-p) is p(1-p)/(1-p)².": (1 - p)
-        / p
-        * np.sum(w**2 * col),
-        "the penalty depends on the data: weight each w_j² by the mean of x_ij² over examples.": p
-        / (1 - p)
-        * np.sum(w**2),
-        "for the mean squared error, average over examples instead of summing.": p
-        / (1 - p)
-        * np.sum(w**2 * np.sum(X**2, axis=0)),
-        "square the inputs: each term is Var(m/(1-p)) · x_ij² · w_j².": p
-        / (1 - p)
-        * np.sum(w**2 * np.mean(X, axis=0)),
-        "use the mean of x_ij² (second moment), not the variance of feature j.": p
-        / (1 - p)
-        * np.sum(w**2 * np.var(X, axis=0)),
-    }
-    for why, v in wrong.items():
-        if np.isclose(value, v):
-            return Feedback(name, False, f"expected {want:.4f}, got {value:.4f}: {why}")
-    return Feedback(
-        name,
-        False,
-        f"expected {want:.4f}, got {value:.4f}: compute p/(1-p) · Σ_j w_j² · mean_i x_ij².",
-    )
+    return DROPOUT_PENALTY.check(fn)

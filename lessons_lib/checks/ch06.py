@@ -1,192 +1,298 @@
-"""Checks for chapter 6, *Batch normalization*."""
+"""Checks for chapter 6, *Batch normalization*.
+
+The references are PyTorch's own functionals (``F.batch_norm``, ``F.group_norm``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import torch
+import torch.nn.functional as F
 
-from ..batch_norm import batch_norm
-from ..normalization import group_norm
-from .feedback import Feedback, call_learner
+from .answers import FLOAT64
+from .exercise import Case, Exercise, Mistake, array_reader, tuple_reader, wrong_parts
+from .feedback import Feedback
+
+# --- batch norm step -------------------------------------------------------------------------
 
 
-def reference_batch_norm_step(x, running_mean, running_var, training, momentum=0.1, eps=1e-5):
-    """Return ``(y, new_running_mean, new_running_var)`` without modifying the inputs."""
+def _bn_cases() -> list[Case]:
+    gen = torch.Generator().manual_seed(0)
+    x = torch.randn(6, 3, generator=gen, dtype=torch.float64) * torch.tensor([1.0, 2.0, 4.0]) + 3
+    x2 = torch.randn(5, 2, generator=gen, dtype=torch.float64) * 0.3 - 1
+    rm = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
+    rv = torch.tensor([1.5, 0.5, 3.0], dtype=torch.float64)
+    rm2 = torch.tensor([0.2, -0.4], dtype=torch.float64)
+    rv2 = torch.tensor([0.8, 2.0], dtype=torch.float64)
+    return [
+        Case((x, rm, rv, True, 0.2, 1e-5), "training mode, momentum 0.2"),
+        Case((x2, rm2, rv2, True, 0.5, 0.01), "training mode, momentum 0.5, eps 0.01"),
+        Case((x, rm, rv, False, 0.2, 1e-5), "eval mode"),
+        Case((x2, rm2, rv2, False, 0.5, 0.01), "eval mode, eps 0.01"),
+    ]
+
+
+def _bn_reference(x, running_mean, running_var, training, momentum=0.1, eps=1e-5) -> tuple:
     rm, rv = running_mean.clone(), running_var.clone()
-    y = batch_norm(x, rm, rv, training=training, momentum=momentum, eps=eps)
+    y = F.batch_norm(x, rm, rv, training=training, momentum=momentum, eps=eps)
     return y, rm, rv
 
 
-def _three_tensors(name, got, C):
-    try:
-        y, rm, rv = got
-    except (TypeError, ValueError):
-        return None, Feedback(
-            name, False, "return three tensors: (y, new_running_mean, new_running_var)."
-        )
-    if not all(isinstance(t, torch.Tensor) for t in (y, rm, rv)):
-        return None, Feedback(name, False, "all three returned values must be torch tensors.")
-    if tuple(rm.shape) != (C,) or tuple(rv.shape) != (C,):
-        return None, Feedback(
-            name,
-            False,
-            f"the running statistics must have shape ({C},), one value per feature; got "
-            f"{tuple(rm.shape)} and {tuple(rv.shape)}.",
-        )
-    return (y.detach().double(), rm.detach().double(), rv.detach().double()), None
+def _bn(
+    x: torch.Tensor,
+    rm: torch.Tensor,
+    rv: torch.Tensor,
+    training: bool,
+    momentum: float,
+    eps: float,
+    *,
+    y_var: str = "biased",
+    y_stats: str = "batch",
+    rv_var: str = "unbiased",
+    swap_momentum: bool = False,
+    update: str = "training",
+    eps_outside: bool = False,
+    eval_stats: str = "running",
+) -> tuple:
+    """Batch norm written out, with one switch per typical mistake."""
+    mean, var_b, var_u = x.mean(0), x.var(0, unbiased=False), x.var(0, unbiased=True)
+    if training:
+        if y_stats == "batch":
+            mu, var = mean, (var_b if y_var == "biased" else var_u)
+        elif y_stats == "running":
+            mu, var = rm, rv
+        else:  # statistics over the whole batch and all features
+            mu, var = x.mean(), x.var(unbiased=False)
+    elif eval_stats == "running":
+        mu, var = rm, rv
+    else:
+        mu, var = mean, var_b
+    y = (x - mu) / (torch.sqrt(var) + eps if eps_outside else torch.sqrt(var + eps))
+    if training or update == "always":
+        a, b = (momentum, 1 - momentum) if swap_momentum else (1 - momentum, momentum)
+        new_var = var_u if rv_var == "unbiased" else var_b
+        rm, rv = a * rm + b * mean, a * rv + b * new_var
+    return y, rm, rv
+
+
+def _bn_variant(**switches: Any) -> Callable[..., tuple]:
+    return lambda x, rm, rv, training, momentum=0.1, eps=1e-5: _bn(
+        x, rm, rv, training, momentum, eps, **switches
+    )
+
+
+BATCH_NORM_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "y_unbiased_variance",
+        _bn_variant(y_var="unbiased"),
+        "y is normalized with the unbiased variance (dividing by N − 1): the forward pass "
+        "uses the biased batch variance, x.var(0, unbiased=False).",
+    ),
+    Mistake(
+        "y_running_stats_in_training",
+        _bn_variant(y_stats="running"),
+        "in training mode normalize with the batch statistics, not the running ones.",
+    ),
+    Mistake(
+        "y_global_stats",
+        _bn_variant(y_stats="global"),
+        "take the mean and variance of each feature over the batch (dim 0), not of all "
+        "entries together.",
+    ),
+    Mistake(
+        "eps_outside_sqrt",
+        _bn_variant(eps_outside=True),
+        "eps goes inside the square root: divide by sqrt(var + eps).",
+    ),
+    Mistake(
+        "momentum_swapped",
+        _bn_variant(swap_momentum=True),
+        "momentum is the weight of the *new* batch value in PyTorch: "
+        "(1 − momentum)·running + momentum·batch.",
+    ),
+    Mistake(
+        "running_var_biased",
+        _bn_variant(rv_var="biased"),
+        "the running variance is updated with the *unbiased* batch variance (divide by "
+        "N − 1), although the forward pass uses the biased one.",
+    ),
+    Mistake(
+        "no_update",
+        lambda x, rm, rv, training, momentum=0.1, eps=1e-5: (
+            _bn(x, rm, rv, training, momentum, eps)[0],
+            rm,
+            rv,
+        ),
+        "the running statistics must be updated in training mode.",
+    ),
+    Mistake(
+        "eval_updates",
+        _bn_variant(update="always"),
+        "eval mode must leave the running statistics unchanged: update them only in training mode.",
+    ),
+    Mistake(
+        "eval_batch_stats",
+        _bn_variant(eval_stats="batch"),
+        "in eval mode normalize with the running statistics, not the batch ones.",
+    ),
+)
+
+
+def _read_bn(got: Any, case: Case) -> Any:
+    return tuple_reader(("y", "new_running_mean", "new_running_var"))(got, case)
+
+
+def _bn_fallback(value: tuple, want: tuple, case: Case) -> str:
+    bad = wrong_parts(value, want, ("y", "new_running_mean", "new_running_var"), FLOAT64)
+    return f"{', '.join(bad)} wrong; compare with the chapter's two modes step by step."
+
+
+BATCH_NORM_STEP = Exercise(
+    name="batch norm step",
+    reference=_bn_reference,
+    cases=_bn_cases,
+    read=_read_bn,
+    mistakes=BATCH_NORM_MISTAKES,
+    success="batch statistics (biased variance) in training, momentum update with the "
+    "unbiased variance, running statistics untouched and used in eval mode.",
+    fallback=_bn_fallback,
+    parts=("y", "new_running_mean", "new_running_var"),
+)
 
 
 def check_batch_norm_step(fn: Callable[..., tuple]) -> Feedback:
     """Check a learner's ``batch_norm_step(x, running_mean, running_var, training, momentum, eps)``.
 
-    Expected: ``(y, new_running_mean, new_running_var)``, with batch statistics (biased
-    variance) and a momentum update (unbiased variance) in training mode, and running
-    statistics, unchanged, in eval mode.
+    The triple ``(y, new_running_mean, new_running_var)`` is compared with PyTorch's
+    conventions in training and in eval mode, for two batches, momenta and values of
+    ``eps``; every part must have the right shape.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_batch_norm_step(reference_batch_norm_step).passed
-        True
+        >>> check_batch_norm_step(lambda x, rm, rv, training, m, e: (x, rm, rv)).passed
+        False
     """
-    name = "batch norm step"
-    gen = torch.Generator().manual_seed(0)
-    N, C, momentum, eps = 6, 3, 0.2, 1e-5
-    x = torch.randn(N, C, generator=gen, dtype=torch.float64) * torch.tensor([1.0, 2.0, 4.0]) + 3
-    rm0 = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
-    rv0 = torch.tensor([1.5, 0.5, 3.0], dtype=torch.float64)
+    return BATCH_NORM_STEP.check(fn)
 
-    # Training mode.
-    got, problem = call_learner(name, fn, x.clone(), rm0.clone(), rv0.clone(), True, momentum, eps)
-    if problem is not None:
-        return problem
-    out, problem = _three_tensors(name, got, C)
-    if problem is not None:
-        return problem
-    y, rm, rv = out
-    want_y, want_rm, want_rv = reference_batch_norm_step(x, rm0, rv0, True, momentum, eps)
-    mean, var_b = x.mean(0), x.var(0, unbiased=False)
-    var_u = x.var(0, unbiased=True)
-    if y.shape != x.shape:
-        return Feedback(name, False, f"y must have the input's shape {tuple(x.shape)}.")
-    if not torch.allclose(y, want_y, atol=1e-6):
-        if torch.allclose(y, (x - mean) / torch.sqrt(var_u + eps), atol=1e-6):
-            why = (
-                "you normalized with the unbiased variance (dividing by N - 1): the forward "
-                "pass uses the biased batch variance, x.var(0, unbiased=False)."
-            )
-        elif torch.allclose(y, (x - rm0) / torch.sqrt(rv0 + eps), atol=1e-6):
-            why = "in training mode normalize with the batch statistics, not the running ones."
-        elif torch.allclose(y, (x - x.mean()) / torch.sqrt(x.var(unbiased=False) + eps), atol=1e-6):
-            why = "take the mean and variance of each feature over the batch (dim 0)."
-        else:
-            why = "in training mode y = (x - batch mean) / sqrt(biased batch variance + eps)."
-        return Feedback(name, False, f"training mode, wrong y: {why}")
-    if not torch.allclose(rm, want_rm, atol=1e-6):
-        if torch.allclose(rm, momentum * rm0 + (1 - momentum) * mean, atol=1e-6):
-            why = (
-                "momentum is the weight of the *new* batch value in PyTorch: "
-                "(1 - momentum) * running + momentum * batch."
-            )
-        elif torch.allclose(rm, rm0, atol=1e-9):
-            why = "the running mean must be updated in training mode."
-        else:
-            why = "new running mean = (1 - momentum) * running_mean + momentum * batch mean."
-        return Feedback(name, False, f"training mode, wrong running mean: {why}")
-    if not torch.allclose(rv, want_rv, atol=1e-6):
-        if torch.allclose(rv, (1 - momentum) * rv0 + momentum * var_b, atol=1e-6):
-            why = (
-                "the running variance is updated with the *unbiased* batch variance "
-                "(divide by N - 1), although the forward pass uses the biased one."
-            )
-        elif torch.allclose(rv, momentum * rv0 + (1 - momentum) * var_u, atol=1e-6):
-            why = "momentum weights the new value: (1 - momentum) * running + momentum * batch."
-        else:
-            why = "new running var = (1 - momentum) * running_var + momentum * unbiased batch var."
-        return Feedback(name, False, f"training mode, wrong running variance: {why}")
 
-    # Eval mode.
-    got, problem = call_learner(name, fn, x.clone(), rm0.clone(), rv0.clone(), False, momentum, eps)
-    if problem is not None:
-        return problem
-    out, problem = _three_tensors(name, got, C)
-    if problem is not None:
-        return problem
-    y, rm, rv = out
-    if not (torch.allclose(rm, rm0) and torch.allclose(rv, rv0)):
-        return Feedback(
-            name,
-            False,
-            "eval mode must leave the running statistics unchanged: update them only in "
-            "training mode.",
-        )
-    if not torch.allclose(y, (x - rm0) / torch.sqrt(rv0 + eps), atol=1e-6):
-        if torch.allclose(y, (x - mean) / torch.sqrt(var_b + eps), atol=1e-6):
-            why = "in eval mode normalize with the running statistics, not the batch ones."
+# --- group norm ------------------------------------------------------------------------------
+
+
+def _gn_input() -> torch.Tensor:
+    gen = torch.Generator().manual_seed(1)
+    scale = torch.arange(1.0, 7.0, dtype=torch.float64)[:, None]
+    shift = torch.arange(6.0, dtype=torch.float64)[:, None]
+    return torch.randn(3, 6, 4, generator=gen, dtype=torch.float64) * scale + shift
+
+
+def _gn_cases() -> list[Case]:
+    x = _gn_input()
+    return [
+        Case((x, 3, 1e-5), "with num_groups=3"),
+        Case((x, 2, 1e-5), "with num_groups=2"),
+        Case((x, 3, 0.5), "with num_groups=3 and eps=0.5"),
+    ]
+
+
+def _gn_reference(x: torch.Tensor, num_groups: int, eps: float = 1e-5) -> torch.Tensor:
+    return F.group_norm(x, num_groups, eps=eps)
+
+
+def _norm(z: torch.Tensor, dims: Any, unbiased: bool = False, eps: float = 1e-5, outside=False):
+    mu = z.mean(dims, keepdim=True)
+    var = z.var(dims, unbiased=unbiased, keepdim=True)
+    return (z - mu) / (torch.sqrt(var) + eps if outside else torch.sqrt(var + eps))
+
+
+def _grouped(unbiased: bool = False, outside: bool = False, center: bool = True):
+    def answer(x, G, eps=1e-5):
+        g = x.reshape(x.shape[0], G, -1)
+        if center:
+            out = _norm(g, 2, unbiased, eps, outside)
         else:
-            why = "in eval mode y = (x - running_mean) / sqrt(running_var + eps)."
-        return Feedback(name, False, f"eval mode, wrong y: {why}")
-    return Feedback(
-        name,
-        True,
-        "batch statistics (biased variance) in training, momentum update with the unbiased "
-        "variance, running statistics untouched and used in eval mode.",
-    )
+            out = g / torch.sqrt(g.var(2, unbiased=False, keepdim=True) + eps)
+        return out.reshape(x.shape)
+
+    return answer
+
+
+def _interleaved(x, G, eps=1e-5):
+    n, c, length = x.shape
+    z = x.reshape(n, c // G, G, length).transpose(1, 2).reshape(n, G, -1)
+    z = _norm(z, 2, eps=eps)
+    return z.reshape(n, G, c // G, length).transpose(1, 2).reshape(x.shape)
+
+
+GROUP_NORM_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "unbiased_variance",
+        _grouped(unbiased=True),
+        "use the biased variance (unbiased=False), as all normalization layers do.",
+    ),
+    Mistake(
+        "batch_statistics",
+        lambda x, G, eps=1e-5: _norm(x, (0, 2), eps=eps),
+        "that is batch norm: group norm takes its statistics within each example, never "
+        "across the batch.",
+    ),
+    Mistake(
+        "interleaved_groups",
+        _interleaved,
+        "a group is a block of *consecutive* channels: reshape x to (N, G, -1).",
+    ),
+    Mistake(
+        "layer_norm",
+        lambda x, G, eps=1e-5: _norm(x, (1, 2), eps=eps),
+        "that is layer norm over all channels: split the channels into num_groups groups.",
+    ),
+    Mistake(
+        "instance_norm",
+        lambda x, G, eps=1e-5: _norm(x, 2, eps=eps),
+        "that normalizes every channel on its own (instance norm): a group spans "
+        "C / num_groups consecutive channels.",
+    ),
+    Mistake(
+        "eps_outside_sqrt",
+        _grouped(outside=True),
+        "eps goes inside the square root: divide by sqrt(var + eps).",
+    ),
+    Mistake(
+        "not_centred",
+        _grouped(center=False),
+        "subtract each group's mean before dividing by its standard deviation.",
+    ),
+)
+
+GROUP_NORM = Exercise(
+    name="group norm",
+    reference=_gn_reference,
+    cases=_gn_cases,
+    read=array_reader("the output"),
+    mistakes=GROUP_NORM_MISTAKES,
+    success="matches torch.nn.functional.group_norm for 2 and 3 groups and two values of eps.",
+    fallback=lambda value, want, case: (
+        "the values differ from group norm: statistics per "
+        "example and per group of consecutive channels."
+    ),
+)
 
 
 def check_group_norm(fn: Callable[[torch.Tensor, int, float], torch.Tensor]) -> Feedback:
     """Check a learner's ``group_norm(x, num_groups, eps)`` (no affine parameters).
 
+    The output is compared with the expected normalization on an input ``(N, C, L)``
+    whose channels have different scales and offsets, for several numbers of groups and
+    values of ``eps``.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
+
     Example:
-        >>> check_group_norm(lambda x, g, eps: group_norm(x, g, eps=eps)).passed
-        True
         >>> check_group_norm(lambda x, g, eps: x).passed
         False
     """
-    name = "group norm"
-    gen = torch.Generator().manual_seed(1)
-    x = (
-        torch.randn(3, 6, 4, generator=gen, dtype=torch.float64)
-        * torch.arange(1.0, 7.0)[:, None].double()
-        + torch.arange(6.0)[:, None].double()
-    )
-    eps = 1e-5
-    for groups in (3, 2):
-        got, problem = call_learner(name, fn, x.clone(), groups, eps)
-        if problem is not None:
-            return problem
-        if not isinstance(got, torch.Tensor) or got.shape != x.shape:
-            return Feedback(name, False, f"return a tensor of the input's shape {tuple(x.shape)}.")
-        got = got.detach().double()
-        want = group_norm(x, groups, eps=eps)
-        if torch.allclose(got, want, atol=1e-6):
-            continue
-        g = x.reshape(3, groups, -1)
-        unbiased = (
-            (g - g.mean(2, keepdim=True)) / torch.sqrt(g.var(2, keepdim=True) + eps)
-        ).reshape(x.shape)
-        over_batch = (x - x.mean((0, 2), keepdim=True)) / torch.sqrt(
-            x.var((0, 2), unbiased=False, keepdim=True) + eps
-        )
-        inter = x.reshape(3, 6 // groups, groups, 4).transpose(1, 2).reshape(3, groups, -1)
-        inter = (inter - inter.mean(2, keepdim=True)) / torch.sqrt(
-            inter.var(2, unbiased=False, keepdim=True) + eps
-        )
-        inter = inter.reshape(3, groups, 6 // groups, 4).transpose(1, 2).reshape(x.shape)
-        layer = (x - x.mean((1, 2), keepdim=True)) / torch.sqrt(
-            x.var((1, 2), unbiased=False, keepdim=True) + eps
-        )
-        if torch.allclose(got, unbiased, atol=1e-6):
-            why = "use the biased variance (unbiased=False), as all normalization layers do."
-        elif torch.allclose(got, over_batch, atol=1e-6):
-            why = (
-                "that is batch norm: group norm takes its statistics within each example, "
-                "never across the batch."
-            )
-        elif torch.allclose(got, inter, atol=1e-6):
-            why = "a group is a block of *consecutive* channels: reshape x to (N, G, -1)."
-        elif torch.allclose(got, layer, atol=1e-6):
-            why = "that is layer norm over all channels: split the channels into num_groups groups."
-        else:
-            why = "reshape to (N, G, -1), normalize over the last axis, reshape back."
-        return Feedback(name, False, f"with num_groups={groups}: {why}")
-    return Feedback(name, True, "matches torch.nn.functional.group_norm for 2 and 3 groups.")
+    return GROUP_NORM.check(fn)

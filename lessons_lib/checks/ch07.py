@@ -3,101 +3,257 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..early_stopping import EarlyStopping
-from .feedback import Feedback, call_learner
+from ..early_stopping import early_stopped_least_squares, trigger_epoch
+from .answers import to_array
+from .exercise import Case, Exercise, Mistake
+from .feedback import Feedback
 
-# (values, patience, min_delta): each case separates the reference from one typical mistake.
+# --- should stop -----------------------------------------------------------------------------
+
+# (values, patience, min_delta): together they separate the reference from every mistake.
 _STOP_CASES: list[tuple[list[float], int, float]] = [
     ([5.0, 4.0, 3.0, 3.5, 3.6, 3.7, 3.8, 3.9], 3, 0.0),  # plain: stop 3 epochs after the best
-    ([1.0, 0.9, 0.95, 0.92, 0.97, 0.93, 0.99, 0.94], 3, 0.0),  # zig-zag: no k increases in a row
+    ([1.0, 0.9, 0.95, 0.92, 0.97, 0.93, 0.99, 0.94], 3, 0.0),  # zig-zag: no run of increases
+    ([3.0, 2.0, 1.0, 0.5], 2, 0.0),  # never stops
     ([1.0, 1.0, 1.0, 1.0, 1.0], 2, 0.0),  # ties are not improvements
     ([1.0, 0.98, 0.97, 0.96, 0.95, 0.94], 2, 0.05),  # improvements smaller than min_delta
+    ([10.0, 9.4, 9.0, 8.4, 8.0, 7.6], 2, 0.5),  # best far from 1: min_delta is absolute
+    ([0.5, 0.46, 0.41, 0.44, 0.43, 0.45], 2, 0.03),  # best below 1, absolute margin again
     ([1.0, 1.1, 1.2, 0.9, 1.0, 1.0, 1.0, 1.0], 3, 0.0),  # improvement on the last allowed epoch
-    ([3.0, 2.0, 1.0, 0.5], 2, 0.0),  # never stops
+    ([2.0, 1.0, 1.5, 0.9, 1.6, 1.7, 0.8, 1.8, 1.9], 3, 0.0),  # counter must reset
 ]
 
 
-def _reference_stop(values: Sequence[float], patience: int, min_delta: float) -> int | None:
-    """The reference answer: the same rule as :class:`~lessons_lib.early_stopping.EarlyStopping`."""
-    es = EarlyStopping(patience=patience, min_delta=min_delta)
-    for v in values:
-        if es.step(v):
-            return es.epoch
-    return None
+def _stop_cases() -> list[Case]:
+    return [
+        Case((list(v), k, d), f"for val_losses={v}, patience={k}, min_delta={d}")
+        for v, k, d in _STOP_CASES
+    ]
 
 
-def _consecutive_increases(values: Sequence[float], patience: int) -> int | None:
-    run = 0
-    for i in range(1, len(values)):
-        run = run + 1 if values[i] > values[i - 1] else 0
-        if run >= patience:
-            return i + 1
-    return None
+def _stop(
+    values: Sequence[float],
+    patience: int,
+    min_delta: float,
+    *,
+    improves: Callable[[float, float, float], bool] = lambda v, best, d: v < best - d,
+    versus: str = "best",
+    late: int = 0,
+    offset: int = 0,
+    reset: bool = True,
+    result: str = "stop",
+    never: str = "none",
+) -> int | None:
+    """The stopping rule with one switch per typical mistake."""
+    best, best_epoch, count, ref = float("inf"), 0, 0, float("inf")
+    for epoch, v in enumerate(values, start=1):
+        if improves(v, ref, min_delta):
+            best, best_epoch = min(best, v), epoch if v < best else best_epoch
+            if reset:
+                count = 0
+        else:
+            count += 1
+        if versus == "best":
+            ref = min(ref, v) if improves(v, ref, min_delta) else ref
+        else:
+            ref = v
+        if count >= patience + late:
+            return (best_epoch if result == "best" else epoch) - offset
+    return len(values) if never == "last" else None
+
+
+STOP_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "best_epoch",
+        lambda v, k, d: _stop(v, k, d, result="best"),
+        "you returned the epoch of the best loss; return the epoch at which training stops "
+        "(patience epochs after the last improvement).",
+    ),
+    Mistake(
+        "lowest_loss_epoch",
+        lambda v, k, d: (
+            None if (s := _stop(v, k, d)) is None else int(np.argmin(np.asarray(v[:s]))) + 1
+        ),
+        "you returned the epoch of the lowest loss; return the epoch at which training "
+        "stops (patience epochs without an improvement larger than min_delta).",
+    ),
+    Mistake(
+        "one_late",
+        lambda v, k, d: _stop(v, k, d, late=1),
+        "one epoch late: stop as soon as the counter of epochs without improvement reaches "
+        "patience (>=, not >).",
+    ),
+    Mistake(
+        "zero_based",
+        lambda v, k, d: _stop(v, k, d, offset=1),
+        "one epoch early: epochs are numbered from 1, not from 0.",
+    ),
+    Mistake(
+        "ties_improve",
+        lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x <= b - m),
+        "a loss that only equals the best by the margin is not an improvement: it must beat "
+        "the best by *more* than min_delta (<, not <=).",
+    ),
+    Mistake(
+        "min_delta_ignored",
+        lambda v, k, d: _stop(v, k, 0.0),
+        "min_delta is ignored: an improvement must beat the best loss by more than min_delta.",
+    ),
+    Mistake(
+        "relative_min_delta",
+        lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b * (1 - m)),
+        "min_delta is an absolute margin (loss < best − min_delta), not a fraction of the "
+        "best loss.",
+    ),
+    Mistake(
+        "consecutive_increases",
+        lambda v, k, d: _stop(v, k, d, versus="previous"),
+        "you compared each loss with the previous epoch's; compare it with the best loss so far.",
+    ),
+    Mistake(
+        "no_reset",
+        lambda v, k, d: _stop(v, k, d, reset=False),
+        "the counter of epochs without improvement must go back to 0 after an improvement.",
+    ),
+    Mistake(
+        "last_epoch_if_never",
+        lambda v, k, d: _stop(v, k, d, never="last"),
+        "when the rule never fires, return None, not the last epoch.",
+    ),
+)
+
+
+def _read_epoch(got: Any, case: Case) -> Any:
+    if got is None:
+        return None
+    if isinstance(got, bool | np.bool_):
+        return f"return the epoch number (or None), not {got}."
+    value = to_array(got, None, "the epoch")
+    if isinstance(value, str) or value.size != 1 or not np.isfinite(value).all():
+        return f"return an integer epoch or None, got {got!r:.60}."
+    number = float(value.reshape(()))
+    if number != int(number):
+        return f"return an integer epoch or None, got {number}."
+    return int(number)
+
+
+def _stop_agree(a: Any, b: Any, case: Case, tol: Any) -> bool:
+    return a == b
+
+
+SHOULD_STOP = Exercise(
+    name="should stop",
+    reference=trigger_epoch,
+    cases=_stop_cases,
+    read=_read_epoch,
+    mistakes=STOP_MISTAKES,
+    success="stops patience epochs after the best, treats ties and changes below the "
+    "absolute min_delta as no improvement, resets on a late improvement, and returns None "
+    "when the rule never fires.",
+    fallback=lambda value, want, case: f"training should stop at epoch {want}, got {value}.",
+    agree=_stop_agree,
+)
 
 
 def check_should_stop(fn: Callable[[list[float], int, float], int | None]) -> Feedback:
     """Check a learner's ``should_stop(val_losses, patience, min_delta)``.
 
-    Expected: the 1-based epoch at the end of which early stopping ends training (the
-    ``patience``-th consecutive epoch that fails to beat the best loss by more than
-    ``min_delta``), or ``None`` if it never fires.
+    The returned epoch (1-based, or ``None``) is compared with the course's early-stopping
+    rule on crafted loss curves: ties, zig-zags, late improvements, several ``min_delta``
+    and best losses, and a curve on which the rule never fires.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> from lessons_lib.checks.ch07 import _reference_stop
-        >>> check_should_stop(_reference_stop).passed
-        True
         >>> check_should_stop(lambda v, p, d: None).passed
         False
     """
-    name = "should stop"
-    for values, patience, min_delta in _STOP_CASES:
-        got, problem = call_learner(name, fn, list(values), patience, min_delta)
-        if problem is not None:
-            return problem
-        want = _reference_stop(values, patience, min_delta)
-        if got is not None and not isinstance(got, (int, np.integer)):
-            return Feedback(
-                name, False, f"return an integer epoch or None, got {got!r} ({type(got).__name__})."
-            )
-        if got == want:
-            continue
-        case = f"for val_losses={values}, patience={patience}, min_delta={min_delta}"
-        msg = f"{case} training should stop at epoch {want}, got {got}."
-        if want is not None and got is not None and got == want + 1:
-            hint = (
-                " One epoch late: stop as soon as the counter of epochs without improvement "
-                "reaches patience (>=, not >)."
-            )
-        elif want is not None and got is not None and got == want - 1:
-            hint = " One epoch early: epochs are numbered from 1, not from 0."
-        elif min_delta == 0 and len(set(values)) == 1:
-            hint = " A loss equal to the best one is not an improvement (use <, not <=)."
-        elif min_delta > 0:
-            hint = " An improvement must beat the best loss by more than min_delta."
-        elif got == _consecutive_increases(values, patience):
-            hint = (
-                " You counted consecutive increases from one epoch to the next; compare each "
-                "loss with the best loss so far instead."
-            )
-        else:
-            hint = " Reset the counter whenever the loss beats the best so far."
-        return Feedback(name, False, msg + hint)
-    return Feedback(
-        name,
-        True,
-        "stops patience epochs after the best, treats ties and changes below min_delta as "
-        "no improvement, and resets on a late improvement.",
-    )
+    return SHOULD_STOP.check(fn)
 
 
-def _gd_reference(X: np.ndarray, y: np.ndarray, lr: float, num_steps: int) -> np.ndarray:
-    w = np.zeros(X.shape[1])
-    for _ in range(num_steps):
-        w = w - lr * X.T @ (X @ w - y)
+# --- early-stopped gradient descent ----------------------------------------------------------
+
+
+def _gd_cases() -> list[Case]:
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((12, 4))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.3 * rng.standard_normal(12)
+    lr = 0.5 / np.linalg.eigvalsh(X.T @ X).max()
+    return [Case((X, y, lr, k), f"after {k} steps") for k in (0, 1, 5, 40)]
+
+
+def _gd(X, y, lr, k, *, start=0.0, scale=1.0, extra=0) -> np.ndarray:
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    w = np.full(X.shape[1], start)
+    for _ in range(max(k + extra, 0)):
+        w = w - lr * scale * X.T @ (X @ w - y)
     return w
+
+
+GD_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "one_step_too_many",
+        lambda X, y, lr, k: _gd(X, y, lr, k, extra=1),
+        "you took one step too many: num_steps steps from the start.",
+    ),
+    Mistake(
+        "one_step_too_few",
+        lambda X, y, lr, k: _gd(X, y, lr, k, extra=-1),
+        "you took one step too few: num_steps steps from the start.",
+    ),
+    Mistake(
+        "mean_gradient",
+        lambda X, y, lr, k: _gd(X, y, lr, k, scale=1 / len(y)),
+        "your gradient is divided by n: the loss here is 0.5·||Xw − y||² (a sum).",
+    ),
+    Mistake(
+        "no_half",
+        lambda X, y, lr, k: _gd(X, y, lr, k, scale=2.0),
+        "your gradient is twice too large: the loss has a factor 0.5 that cancels the 2.",
+    ),
+    Mistake(
+        "uphill",
+        lambda X, y, lr, k: _gd(X, y, lr, k, scale=-1.0),
+        "you stepped uphill: subtract lr times the gradient.",
+    ),
+    Mistake(
+        "start_at_ones",
+        lambda X, y, lr, k: _gd(X, y, lr, k, start=1.0),
+        "start from w = 0: early stopping's link with ridge needs the zero start.",
+    ),
+    Mistake(
+        "least_squares",
+        lambda X, y, lr, k: np.linalg.lstsq(X, y, rcond=None)[0],
+        "that is the least-squares solution; stop after num_steps steps.",
+    ),
+)
+
+
+def _read_weights(got: Any, case: Case) -> Any:
+    value = to_array(got, None, "the weights")
+    if isinstance(value, np.ndarray) and value.ndim == 2 and 1 in value.shape:
+        return value.reshape(-1)
+    return value
+
+
+EARLY_STOPPED_GD = Exercise(
+    name="early-stopped gradient descent",
+    reference=early_stopped_least_squares,
+    cases=_gd_cases,
+    read=_read_weights,
+    mistakes=GD_MISTAKES,
+    success="matches gradient descent from zero for 0, 1, 5 and 40 steps.",
+    fallback=lambda value, want, case: (
+        "after 0 steps return the starting point, w = 0."
+        if case.args[3] == 0
+        else "the weights differ from gradient descent started at 0."
+    ),
+)
 
 
 def check_early_stopped_gd(
@@ -105,53 +261,14 @@ def check_early_stopped_gd(
 ) -> Feedback:
     """Check a learner's ``gradient_descent(X, y, lr, num_steps)``.
 
-    Expected: the weights after ``num_steps`` steps of gradient descent on
-    ``0.5 * ||X w - y||^2`` started from ``w = 0``.
+    The weights are compared with gradient descent on the least-squares loss of the
+    chapter, started from zero, after 0, 1, 5 and 40 steps.
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> from lessons_lib.checks.ch07 import _gd_reference
-        >>> check_early_stopped_gd(_gd_reference).passed
-        True
         >>> check_early_stopped_gd(lambda X, y, lr, k: np.linalg.lstsq(X, y)[0]).passed
         False
     """
-    name = "early-stopped gradient descent"
-    rng = np.random.default_rng(7)
-    X = rng.standard_normal((12, 4))
-    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.3 * rng.standard_normal(12)
-    lr = 0.5 / np.linalg.eigvalsh(X.T @ X).max()
-    for num_steps in (0, 1, 5, 40):
-        got, problem = call_learner(name, fn, X.copy(), y.copy(), lr, num_steps)
-        if problem is not None:
-            return problem
-        try:
-            got = np.asarray(got, dtype=float).reshape(-1)
-        except (TypeError, ValueError):
-            return Feedback(
-                name, False, f"return the weights as an array, got {type(got).__name__}."
-            )
-        want = _gd_reference(X, y, lr, num_steps)
-        if got.shape != want.shape:
-            return Feedback(
-                name, False, f"the weights should have shape {want.shape}, got {got.shape}."
-            )
-        if np.allclose(got, want):
-            continue
-        msg = f"after {num_steps} steps the weights differ from gradient descent started at 0."
-        if np.allclose(got, _gd_reference(X, y, lr, num_steps + 1)):
-            hint = " You took one step too many."
-        elif num_steps >= 1 and np.allclose(got, _gd_reference(X, y, lr, num_steps - 1)):
-            hint = " You took one step too few."
-        elif np.allclose(got, _gd_reference(X, y, lr / len(y), num_steps)):
-            hint = (
-                " Your gradient is divided by n: the loss here is 0.5 * ||Xw - y||^2 (a sum), "
-                "whose gradient is X^T (Xw - y)."
-            )
-        elif np.allclose(got, np.linalg.lstsq(X, y, rcond=None)[0]):
-            hint = " That is the least-squares solution; stop after num_steps steps."
-        elif np.allclose(got, _gd_reference(X, y, -lr, num_steps)):
-            hint = " You stepped uphill: subtract lr times the gradient."
-        else:
-            hint = " Start from zeros and repeat w = w - lr * X.T @ (X @ w - y)."
-        return Feedback(name, False, msg + hint)
-    return Feedback(name, True, "matches gradient descent from zero for 0, 1, 5 and 40 steps.")
+    return EARLY_STOPPED_GD.check(fn)

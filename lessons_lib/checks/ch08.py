@@ -7,123 +7,195 @@ from collections.abc import Callable
 import torch
 import torch.nn.functional as F
 
-from ..mixing import smooth_labels
-from .feedback import Feedback, call_learner
+from ..mixing import mix_pairs, smooth_labels
+from .answers import FLOAT64
+from .exercise import Case, Exercise, Mistake, array_reader, tuple_reader, wrong_parts
+from .feedback import Feedback
+
+# --- mixup -----------------------------------------------------------------------------------
 
 
-def _reference_mixup(
-    x: torch.Tensor, targets: torch.Tensor, lam: torch.Tensor, perm: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
-    lx = lam[:, None, None]
-    lt = lam[:, None]
-    return lx * x + (1 - lx) * x[perm], lt * targets + (1 - lt) * targets[perm]
+def _mixup_cases() -> list[Case]:
+    g = torch.Generator().manual_seed(0)
+    x = torch.rand(6, 8, 8, generator=g)
+    targets = F.one_hot(torch.tensor([0, 1, 2, 3, 1, 0]), 4).float()
+    lam = torch.tensor([0.9, 0.7, 0.55, 0.3, 1.0, 0.0])
+    perm = torch.tensor([3, 2, 0, 5, 1, 4])  # not its own inverse
+    x2 = torch.rand(4, 3, 5, generator=g, dtype=torch.float64)
+    t2 = F.one_hot(torch.tensor([1, 0, 2, 2]), 3).double()
+    return [
+        Case((x, targets, lam, perm), "on a batch of 6 images 8×8"),
+        Case(
+            (x2, t2, torch.tensor([0.2, 0.5, 0.8, 0.6]), torch.tensor([2, 3, 1, 0])),
+            "on 4 images 3×5",
+        ),
+    ]
+
+
+def _mix(x, t, lam, perm, *, lx=None, lt=None, partner=None, same_weight=False):
+    lx = lam if lx is None else lx
+    lt = lam if lt is None else lt
+    partner = perm if partner is None else partner
+    wx = lx.to(x.dtype).reshape(-1, *([1] * (x.dim() - 1)))
+    wt = lt.to(t.dtype)[:, None]
+    other_x = wx if same_weight else 1 - wx
+    return wx * x + other_x * x[partner], wt * t + (1 - wt) * t[partner]
+
+
+MIXUP_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "labels_not_mixed",
+        lambda x, t, lam, p: (mix_pairs(x, t, lam, p)[0], t),
+        "the images are mixed but the labels are not: mix the targets with the same weights.",
+    ),
+    Mistake(
+        "target_weights_swapped",
+        lambda x, t, lam, p: _mix(x, t, lam, p, lt=1 - lam),
+        "the targets use 1 − lam where the images use lam: the weights must match.",
+    ),
+    Mistake(
+        "image_weights_swapped",
+        lambda x, t, lam, p: _mix(x, t, lam, p, lx=1 - lam),
+        "the images use 1 − lam where the targets use lam: the weights must match.",
+    ),
+    Mistake(
+        "both_weighted_by_lam",
+        lambda x, t, lam, p: _mix(x, t, lam, p, same_weight=True),
+        "both images are weighted by lam; the partner's weight is 1 − lam.",
+    ),
+    Mistake(
+        "inverse_partner",
+        lambda x, t, lam, p: _mix(x, t, lam, p, partner=torch.argsort(p)),
+        "example i must be mixed with example perm[i] (x[perm]); you used the inverse permutation.",
+    ),
+    Mistake(
+        "one_lambda_for_all",
+        lambda x, t, lam, p: _mix(x, t, lam[:1].expand(len(lam)), p),
+        "every example has its own weight lam[i]; you used one weight for the whole batch.",
+    ),
+    Mistake(
+        "hard_labels",
+        lambda x, t, lam, p: (
+            mix_pairs(x, t, lam, p)[0],
+            F.one_hot(mix_pairs(x, t, lam, p)[1].argmax(1), t.shape[1]).to(t.dtype),
+        ),
+        "the mixed targets are soft: keep the weights lam and 1 − lam instead of rounding "
+        "to one class.",
+    ),
+)
+
+
+def _mixup_fallback(value: tuple, want: tuple, case: Case) -> str:
+    bad = wrong_parts(value, want, ("mixed images", "mixed targets"), FLOAT64)
+    return f"the {' and the '.join(bad)} are wrong: blend example i with example perm[i]."
+
+
+MIXUP = Exercise(
+    name="mixup",
+    reference=mix_pairs,
+    cases=_mixup_cases,
+    read=tuple_reader(("x_mixed", "targets_mixed")),
+    mistakes=MIXUP_MISTAKES,
+    success="images and labels mixed with the same per-example weights and partners.",
+    fallback=_mixup_fallback,
+    parts=("x_mixed", "targets_mixed"),
+)
 
 
 def check_mixup(fn: Callable[..., tuple[torch.Tensor, torch.Tensor]]) -> Feedback:
     """Check a learner's ``mix(x, targets, lam, perm) -> (x_mixed, targets_mixed)``.
 
     ``x`` has shape ``(N, H, W)``, ``targets`` (one-hot) ``(N, K)``, ``lam`` ``(N,)`` and
-    ``perm`` is a permutation of the batch: example ``i`` is mixed with ``perm[i]``.
+    ``perm`` is a permutation of the batch: example ``i`` is mixed with ``perm[i]``. Both
+    outputs are compared with the expected blend on two batches (float32 and float64).
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> from lessons_lib.checks.ch08 import _reference_mixup
-        >>> check_mixup(_reference_mixup).passed
-        True
         >>> check_mixup(lambda x, t, lam, p: (x, t)).passed
         False
     """
-    name = "mixup"
-    g = torch.Generator().manual_seed(0)
-    x = torch.rand(6, 8, 8, generator=g)
-    y = torch.tensor([0, 1, 2, 3, 1, 0])
-    targets = F.one_hot(y, 4).float()
-    lam = torch.tensor([0.9, 0.7, 0.55, 0.3, 1.0, 0.0])
-    perm = torch.tensor([3, 2, 0, 5, 1, 4])
-    got, problem = call_learner(name, fn, x.clone(), targets.clone(), lam.clone(), perm.clone())
-    if problem is not None:
-        return problem
-    try:
-        xm, tm = (torch.as_tensor(v, dtype=torch.float32) for v in got)
-    except (TypeError, ValueError, RuntimeError):
-        return Feedback(name, False, "return a pair (mixed images, mixed targets) of tensors.")
-    want_x, want_t = _reference_mixup(x, targets, lam, perm)
-    if xm.shape != want_x.shape or tm.shape != want_t.shape:
-        return Feedback(
-            name,
-            False,
-            f"shapes should be {tuple(want_x.shape)} and {tuple(want_t.shape)}, got "
-            f"{tuple(xm.shape)} and {tuple(tm.shape)}.",
-        )
-    ok_x, ok_t = torch.allclose(xm, want_x, atol=1e-6), torch.allclose(tm, want_t, atol=1e-6)
-    if ok_x and ok_t:
-        return Feedback(
-            name, True, "images and labels mixed with the same weights; targets sum to 1."
-        )
-    swapped_x, swapped_t = _reference_mixup(x, targets, 1 - lam, perm)
-    if ok_x and torch.allclose(tm, targets):
-        why = "the images are mixed but the labels are not: mix the targets with the same lam."
-    elif ok_x and torch.allclose(tm, swapped_t, atol=1e-6):
-        why = "the targets use 1 - lam where the images use lam: the weights must match."
-    elif ok_t and torch.allclose(xm, swapped_x, atol=1e-6):
-        why = "the images use 1 - lam where the targets use lam: the weights must match."
-    elif torch.allclose(xm, lam[:, None, None] * (x + x[perm]), atol=1e-6):
-        why = "both images are weighted by lam; the partner's weight is 1 - lam."
-    elif not torch.allclose(tm.sum(dim=1), torch.ones(6), atol=1e-6):
-        why = "each row of the mixed targets should sum to 1."
-    else:
-        why = "x_mixed = lam x + (1 - lam) x[perm], and the same for the targets."
-    return Feedback(name, False, why)
+    return MIXUP.check(fn)
+
+
+# --- label smoothing -------------------------------------------------------------------------
+
+_Y = torch.tensor([2, 0, 1, 2])
+
+
+def _smooth_cases() -> list[Case]:
+    return [
+        Case((_Y.clone(), k, e), f"for k = {k} and eps = {e}")
+        for k, e in ((3, 0.1), (5, 0.3), (3, 0.0))
+    ]
+
+
+def _smooth_reference(y: torch.Tensor, num_classes: int, eps: float) -> torch.Tensor:
+    """PyTorch's convention: CrossEntropyLoss(label_smoothing=eps) equals the soft-target loss."""
+    return smooth_labels(y, num_classes, eps)
+
+
+def _oh(y: torch.Tensor, k: int) -> torch.Tensor:
+    return F.one_hot(y, k).double()
+
+
+SMOOTH_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "spread_over_others",
+        lambda y, k, e: (1 - e) * _oh(y, k) + e / (k - 1) * (1 - _oh(y, k)),
+        "you spread eps over the k − 1 wrong classes. That is a valid variant, but PyTorch's "
+        "label_smoothing spreads eps over all k classes.",
+    ),
+    Mistake(
+        "not_normalized",
+        lambda y, k, e: _oh(y, k) + e / k,
+        "the rows no longer sum to 1: scale the one-hot part by (1 − eps).",
+    ),
+    Mistake("no_uniform_part", lambda y, k, e: (1 - e) * _oh(y, k), "add eps / k to every class."),
+    Mistake(
+        "uniform_only_off_class",
+        lambda y, k, e: (1 - e) * _oh(y, k) + e / k * (1 - _oh(y, k)),
+        "the true class also receives its share eps / k of the uniform part.",
+    ),
+    Mistake(
+        "eps_swapped",
+        lambda y, k, e: e * _oh(y, k) + (1 - e) / k,
+        "eps and 1 − eps are swapped: the one-hot part keeps weight 1 − eps.",
+    ),
+    Mistake(
+        "eps_ignored",
+        lambda y, k, e: _oh(y, k),
+        "that is the plain one-hot encoding: smooth it with eps.",
+    ),
+)
+
+LABEL_SMOOTHING = Exercise(
+    name="label smoothing",
+    reference=_smooth_reference,
+    cases=_smooth_cases,
+    read=array_reader("the targets"),
+    mistakes=SMOOTH_MISTAKES,
+    success="matches PyTorch's convention: cross-entropy with these targets equals "
+    "nn.CrossEntropyLoss(label_smoothing=eps), for k = 3, 5 and eps = 0, 0.1, 0.3.",
+    fallback=lambda value, want, case: (
+        "the targets differ from PyTorch's smoothed targets; each row should sum to 1."
+    ),
+)
 
 
 def check_label_smoothing(fn: Callable[[torch.Tensor, int, float], torch.Tensor]) -> Feedback:
     """Check a learner's ``smooth(y, num_classes, eps)`` against PyTorch's convention.
 
-    Expected: targets ``(1 - eps) * one_hot(y) + eps / num_classes``, the targets for which
-    ``nn.CrossEntropyLoss(label_smoothing=eps)`` equals the soft-target cross-entropy.
+    The targets, shape ``(N, num_classes)``, are compared with the soft targets for which
+    the cross-entropy equals ``nn.CrossEntropyLoss(label_smoothing=eps)``, for several
+    numbers of classes and values of ``eps`` (0 included).
+
+    Returns:
+        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_label_smoothing(smooth_labels).passed
-        True
         >>> check_label_smoothing(lambda y, k, e: F.one_hot(y, k).float()).passed
         False
     """
-    name = "label smoothing"
-    y = torch.tensor([2, 0, 1, 2])
-    for k, eps in ((3, 0.1), (5, 0.3), (3, 0.0)):
-        got, problem = call_learner(name, fn, y.clone(), k, eps)
-        if problem is not None:
-            return problem
-        try:
-            got = torch.as_tensor(got, dtype=torch.float32)
-        except (TypeError, ValueError, RuntimeError):
-            return Feedback(name, False, f"return a tensor of shape (4, {k}).")
-        want = smooth_labels(y, k, eps)
-        if got.shape != want.shape:
-            return Feedback(
-                name, False, f"shape should be {tuple(want.shape)}, got {tuple(got.shape)}."
-            )
-        if torch.allclose(got, want, atol=1e-6):
-            continue
-        onehot = F.one_hot(y, k).float()
-        if torch.allclose(got, (1 - eps) * onehot + eps / (k - 1) * (1 - onehot), atol=1e-6):
-            why = (
-                "you spread eps over the k - 1 wrong classes. That is a valid variant, but "
-                "PyTorch's label_smoothing spreads eps over all k classes: (1 - eps) * "
-                "one_hot + eps / k."
-            )
-        elif torch.allclose(got, onehot + eps / k, atol=1e-6):
-            why = "the rows no longer sum to 1: scale the one-hot part by (1 - eps)."
-        elif torch.allclose(got, (1 - eps) * onehot, atol=1e-6):
-            why = "add eps / k to every class."
-        else:
-            why = "the targets are (1 - eps) * one_hot(y) + eps / k."
-        return Feedback(name, False, f"for k = {k} and eps = {eps}: {why}")
-    logits = torch.randn(4, 3, generator=torch.Generator().manual_seed(0))
-    loss = F.cross_entropy(logits, fn(y, 3, 0.1))
-    ref = F.cross_entropy(logits, y, label_smoothing=0.1)
-    return Feedback(
-        name,
-        True,
-        f"matches PyTorch: cross-entropy with your targets {loss.item():.4f} = "
-        f"CrossEntropyLoss(label_smoothing=0.1) {ref.item():.4f}.",
-    )
+    return LABEL_SMOOTHING.check(fn)

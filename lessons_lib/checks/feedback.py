@@ -1,4 +1,4 @@
-"""The :class:`Feedback` object every check returns, and helpers to build one."""
+"""The :class:`Feedback` object every check returns, and the guard around learner code."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
-import torch
 
 NOT_STARTED = "not attempted yet"
 
@@ -73,57 +70,3 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
         )
     except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
         return None, Feedback(exercise, False, f"your function raised {type(err).__name__}: {err}")
-
-
-def as_array(
-    exercise: str, got: Any, shape: tuple[int, ...]
-) -> tuple[np.ndarray | None, Feedback | None]:
-    """Turn a learner's result into a float NumPy array of ``shape``, or explain why not.
-
-    Returns:
-        ``(array, None)``, or ``(None, feedback)`` saying what kind or shape was expected.
-    """
-    try:
-        arr = np.asarray(got, dtype=float)
-    except (TypeError, ValueError):
-        return None, Feedback(exercise, False, f"return a NumPy array, got {type(got).__name__}.")
-    if arr.shape != tuple(shape):
-        return None, Feedback(
-            exercise, False, f"the result should have shape {tuple(shape)}, got {arr.shape}."
-        )
-    return arr, None
-
-
-def as_tensor(
-    exercise: str,
-    got: Any,
-    shape: tuple[int, ...] | torch.Size,
-    dtype: torch.dtype = torch.float32,
-    require_tensor: bool = False,
-) -> tuple[torch.Tensor | None, Feedback | None]:
-    """Turn a learner's result into a detached tensor of ``shape``, or explain why not.
-
-    Args:
-        exercise: name of the exercise, for the feedback.
-        got: what the learner's function returned.
-        shape: the expected shape.
-        dtype: dtype of the returned tensor. Default: ``torch.float32``.
-        require_tensor: insist on a ``torch.Tensor`` (when the exercise is about
-            PyTorch code) instead of accepting anything convertible. Default: ``False``.
-
-    Returns:
-        ``(tensor, None)``, or ``(None, feedback)`` saying what kind or shape was expected.
-    """
-    if require_tensor and not isinstance(got, torch.Tensor):
-        return None, Feedback(exercise, False, f"return a torch tensor, got {type(got).__name__}.")
-    try:
-        t = torch.as_tensor(got.detach() if isinstance(got, torch.Tensor) else got, dtype=dtype)
-    except (TypeError, ValueError, RuntimeError):
-        return None, Feedback(exercise, False, f"return a tensor, got {type(got).__name__}.")
-    if t.shape != tuple(shape):
-        return None, Feedback(
-            exercise,
-            False,
-            f"the result should have shape {tuple(shape)}, got {tuple(t.shape)}.",
-        )
-    return t, None

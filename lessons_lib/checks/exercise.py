@@ -1,0 +1,333 @@
+"""The feedback core every check runs: cases, a reference, and a table of known mistakes.
+
+An :class:`Exercise` describes one exercise as data:
+
+* ``cases``: the inputs the learner's function is called on, chosen so that together
+  they cover every regime of the formula (built lazily, when a check runs);
+* ``reference``: the correct answer, with the learner's signature;
+* ``read``: how to turn a returned value into float64 arrays (or a sentence saying why
+  it cannot be read), see :mod:`.answers`;
+* ``mistakes``: a table of :class:`Mistake` entries, each a function computing one
+  typical wrong answer and the hint for it. When an answer fails, it is compared with
+  every mistaken answer on the same input, and a match names that mistake.
+
+:meth:`Exercise.check` calls the learner's code only through
+:func:`~.feedback.call_learner`, on fresh copies of the inputs, with the global random
+state forked (so a check neither depends on nor changes the learner's seeds), and
+never raises. The mistake table doubles as the test suite: each entry, passed to the
+check as if a learner had written it, must be rejected with its own hint.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+
+from .answers import Tolerance, close, to_array, to_items, to_number, tolerance
+from .feedback import Feedback, call_learner
+
+Reader = Callable[[Any, "Case"], Any]
+Agree = Callable[[Any, Any, "Case", Tolerance], bool]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One known wrong answer and the hint that names it.
+
+    Attributes:
+        name: a short identifier (used in test ids).
+        answer: computes the mistaken answer; same signature as the learner's function.
+        hint: what the learner got wrong and how to fix it, shown when an answer
+            matches ``answer`` on a failing case.
+    """
+
+    name: str
+    answer: Callable[..., Any]
+    hint: str
+
+
+@dataclass(frozen=True)
+class Case:
+    """One call of the learner's function.
+
+    Attributes:
+        args: positional arguments; every call gets a deep copy.
+        label: how the message refers to this input, e.g. ``"for t = 0.5"``.
+        want: the expected value as :attr:`Exercise.read` returns it; ``None`` to
+            compute it from :attr:`Exercise.reference`.
+        extra: anything a custom ``agree`` or ``fallback`` needs.
+        seed: the global torch/NumPy seed the call runs under.
+    """
+
+    args: tuple[Any, ...]
+    label: str = ""
+    want: Any = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    seed: int = 0
+
+    def fresh(self) -> tuple[Any, ...]:
+        """A deep copy of the arguments (tensors cloned, generators with the same state)."""
+        return tuple(_copy(a) for a in self.args)
+
+
+def _copy(value: Any) -> Any:
+    if isinstance(value, torch.Generator):
+        return torch.Generator().set_state(value.get_state())
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, torch.nn.Module):
+        return copy.deepcopy(value)  # with its mode (eval) and its parameters
+    return copy.deepcopy(value)
+
+
+def _conform(value: Any, want: Any) -> Any:
+    """Let a size-1 array stand for a size-1 array of another shape (0.5 for [[0.5]])."""
+    if isinstance(value, np.ndarray) and isinstance(want, np.ndarray):
+        if value.shape != want.shape and value.size == 1 and want.size == 1:
+            return value.reshape(want.shape)
+        return value
+    if isinstance(value, tuple) and isinstance(want, tuple) and len(value) == len(want):
+        return tuple(_conform(v, w) for v, w in zip(value, want, strict=True))
+    if isinstance(value, dict) and isinstance(want, dict):
+        return {k: _conform(v, want.get(k)) for k, v in value.items()}
+    return value
+
+
+def _finite(value: Any) -> bool:
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, tuple):
+        return all(_finite(v) for v in value)
+    if value is None:
+        return True
+    try:
+        return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def shape_problem(value: Any, want: Any, parts: Sequence[str] = ()) -> str | None:
+    """A sentence naming the first part whose shape differs from the expected one."""
+    if isinstance(value, tuple) and isinstance(want, tuple):
+        names = list(parts) or [f"value {i + 1}" for i in range(len(want))]
+        for name, v, w in zip(names, value, want, strict=False):
+            problem = shape_problem(v, w)
+            if problem is not None:
+                return f"{name}: {problem}"
+        return None
+    if isinstance(value, dict) and isinstance(want, dict):
+        for key in want:
+            problem = shape_problem(value.get(key), want[key])
+            if problem is not None:
+                return f"{key}: {problem}"
+        return None
+    if isinstance(value, np.ndarray) and isinstance(want, np.ndarray):
+        if value.shape != want.shape:
+            hint = " It looks transposed." if value.shape == want.shape[::-1] else ""
+            return f"the shape should be {want.shape}, got {value.shape}.{hint}"
+    return None
+
+
+@contextlib.contextmanager
+def isolated_rng(seed: int) -> Iterator[None]:
+    """Run under fixed torch and NumPy global seeds; restore both generators afterwards.
+
+    A check then neither depends on a learner's seeds nor changes them.
+    """
+    state = np.random.get_state()  # noqa: NPY002 - the learner's code may use the legacy API
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        np.random.seed(seed)  # noqa: NPY002
+        try:
+            yield
+        finally:
+            np.random.set_state(state)  # noqa: NPY002
+
+
+def _default_agree(got: Any, want: Any, case: Case, tol: Tolerance) -> bool:
+    return close(got, want, tol)
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """One exercise: inputs, reference, how to read an answer, and known mistakes.
+
+    Attributes:
+        name: the exercise's name in every message.
+        reference: the correct answer, with the learner's signature.
+        cases: builds the list of :class:`Case` (called each time a check runs).
+        read: ``read(returned, case)`` gives the comparable value or a ``str`` saying
+            why the returned value cannot be read. It must never raise.
+        mistakes: the table of known mistakes, tried in order.
+        success: the message for a correct answer.
+        fallback: ``fallback(value, want, case)``, the message when no mistake matches.
+        parts: names of the parts of a tuple-valued answer, for messages.
+        agree: ``agree(got, want, case, tol)``; default :func:`.answers.close`.
+    """
+
+    name: str
+    reference: Callable[..., Any]
+    cases: Callable[[], Sequence[Case]]
+    read: Reader
+    mistakes: tuple[Mistake, ...]
+    success: str
+    fallback: Callable[[Any, Any, Case], str]
+    parts: tuple[str, ...] = ()
+    agree: Agree = _default_agree
+
+    def expected(self, case: Case) -> Any:
+        """The reference's value on ``case``, read like a learner's answer."""
+        if case.want is not None:
+            return case.want
+        return self.read(self._run(self.reference, case), case)
+
+    def _run(self, fn: Callable[..., Any], case: Case) -> Any:
+        with isolated_rng(case.seed):
+            return fn(*case.fresh())
+
+    def _call(self, fn: Callable[..., Any], case: Case) -> tuple[Any, Feedback | None]:
+        with isolated_rng(case.seed):
+            return call_learner(self.name, fn, *case.fresh())
+
+    def _answers(self, fn: Callable[..., Any], cases: Sequence[Case], skip: int) -> dict[int, Any]:
+        """``fn``'s readable answers by case index (cases that raise or are unreadable omitted)."""
+        out = {}
+        for i, case in enumerate(cases):
+            if i == skip:
+                continue
+            got, problem = self._call(fn, case)
+            if problem is not None:
+                continue
+            value = self.read(got, case)
+            if not isinstance(value, str):
+                out[i] = (_conform(value, self.expected(case)), tolerance(got))
+        return out
+
+    def diagnose(
+        self, answers: dict[int, Any], cases: Sequence[Case], failed: int
+    ) -> Mistake | None:
+        """The first known mistake that agrees with the learner's answers on *every* case.
+
+        Agreeing on the failing case alone is not enough: two mistakes can give the same
+        wrong answer on one input, and the message must name the one actually made.
+        """
+        for mistake in self.mistakes:
+            try:
+                if self._matches(mistake, answers, cases, failed):
+                    return mistake
+            except Exception:  # noqa: BLE001 - a mistake that cannot run on these cases
+                continue
+        return None
+
+    def _matches(
+        self, mistake: Mistake, answers: dict[int, Any], cases: Sequence[Case], failed: int
+    ) -> bool:
+        """Whether ``mistake`` explains the learner's answers.
+
+        It must agree with every answer that is wrong; where the learner is right, it must
+        agree too, unless its own formula is undefined there (an error, inf or nan).
+        """
+        for i, (value, tol) in answers.items():
+            case, want = cases[i], self.expected(cases[i])
+            try:
+                wrong = _conform(self.read(self._run(mistake.answer, case), case), want)
+            except Exception:  # noqa: BLE001 - the mistake's formula fails on this input
+                wrong = "undefined"
+            if isinstance(wrong, str):
+                if self.agree(value, want, case, tol):
+                    continue
+                return False
+            if i == failed and self.agree(want, wrong, case, tol):
+                return False
+            if self.agree(value, wrong, case, tol):
+                continue
+            if not _finite(wrong) and self.agree(value, want, case, tol):
+                continue
+            return False
+        return True
+
+    def check(self, fn: Callable[..., Any]) -> Feedback:
+        """Run ``fn`` on every case; the first failing case decides the feedback."""
+        try:
+            return self._check(fn)
+        except Exception as err:  # noqa: BLE001 - a check must never raise
+            return Feedback(
+                self.name,
+                False,
+                f"your answer could not be checked ({type(err).__name__}: {err}); "
+                "check the type and shape of what you return.",
+            )
+
+    def _check(self, fn: Callable[..., Any]) -> Feedback:
+        cases = list(self.cases())
+        for index, case in enumerate(cases):
+            got, problem = self._call(fn, case)
+            if problem is not None:
+                return problem
+            prefix = f"{case.label}: " if case.label else ""
+            value = self.read(got, case)
+            if isinstance(value, str):
+                return Feedback(self.name, False, prefix + value)
+            want = self.expected(case)
+            value = _conform(value, want)
+            tol = tolerance(got)
+            if self.agree(value, want, case, tol):
+                continue
+            answers = self._answers(fn, cases, skip=index)
+            answers[index] = (value, tol)
+            mistake = self.diagnose(answers, cases, index)
+            if mistake is not None:
+                return Feedback(self.name, False, prefix + mistake.hint)
+            shape = shape_problem(value, want, self.parts)
+            if shape is not None:
+                return Feedback(self.name, False, prefix + shape)
+            return Feedback(self.name, False, prefix + self.fallback(value, want, case))
+        return Feedback(self.name, True, self.success)
+
+
+def wrong_parts(value: Any, want: Any, parts: Sequence[str], tol: Tolerance) -> list[str]:
+    """Names of the parts of a tuple answer that do not agree with the reference."""
+    return [name for name, v, w in zip(parts, value, want, strict=False) if not close(v, w, tol)]
+
+
+def array_reader(what: str = "the result") -> Reader:
+    """A reader for an answer that is one array (any shape; shapes are compared later)."""
+
+    def read(got: Any, case: Case) -> Any:
+        return to_array(got, None, what)
+
+    return read
+
+
+def number_reader(what: str = "the result") -> Reader:
+    """A reader for an answer that is one number."""
+
+    def read(got: Any, case: Case) -> Any:
+        return to_number(got, what)
+
+    return read
+
+
+def tuple_reader(parts: Sequence[str], numbers: bool = False) -> Reader:
+    """A reader for a tuple of arrays (or of numbers) named ``parts``."""
+    what = "(" + ", ".join(parts) + ")"
+
+    def read(got: Any, case: Case) -> Any:
+        items = to_items(got, len(parts), what)
+        if isinstance(items, str):
+            return items
+        out = []
+        for name, item in zip(parts, items, strict=True):
+            v = to_number(item, name) if numbers else to_array(item, None, name)
+            if isinstance(v, str):
+                return v
+            out.append(v)
+        return tuple(out)
+
+    return read
