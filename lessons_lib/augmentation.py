@@ -58,7 +58,7 @@ def affine(
     theta[:, 1, 0], theta[:, 1, 1] = sin, cos
     theta[:, 0, 2] = -2 * shift[:, 0].to(x.dtype) / w
     theta[:, 1, 2] = -2 * shift[:, 1].to(x.dtype) / h
-    grid = F.affine_grid(theta, (n, 1, h, w), align_corners=False)
+    grid = F.affine_grid(theta, [n, 1, h, w], align_corners=False)
     out = F.grid_sample(
         x[:, None], grid, mode="bilinear", padding_mode="zeros", align_corners=False
     )

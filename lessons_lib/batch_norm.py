@@ -103,8 +103,9 @@ def batch_norm(
     dims = [0] if x.dim() == 2 else [0, 2]
     shape = (1, C) if x.dim() == 2 else (1, C, 1)
     m = x.numel() // C  # entries per channel
-    use_batch = training or running_mean is None
-    if use_batch:
+    if not training and running_mean is not None and running_var is not None:
+        mean, var = running_mean, running_var
+    else:
         if m < 2 and training:
             raise ValueError(
                 f"batch norm needs more than 1 value per channel in training mode, got input "
@@ -112,13 +113,11 @@ def batch_norm(
             )
         mean = x.mean(dim=dims)
         var = x.var(dim=dims, unbiased=False)  # biased: divide by m
-        if training and running_mean is not None:
+        if training and running_mean is not None and running_var is not None:
             with torch.no_grad():
                 running_mean.mul_(1 - momentum).add_(momentum * mean.detach())
                 unbiased = var.detach() * m / (m - 1)
                 running_var.mul_(1 - momentum).add_(momentum * unbiased)
-    else:
-        mean, var = running_mean, running_var
     x_hat = (x - mean.reshape(shape)) / torch.sqrt(var.reshape(shape) + eps)
     return _affine(x_hat, weight, bias, shape)
 
@@ -151,6 +150,10 @@ class BatchNorm1d(nn.Module):
         >>> int(bn.num_batches_tracked)
         1
     """
+
+    running_mean: torch.Tensor | None
+    running_var: torch.Tensor | None
+    num_batches_tracked: torch.Tensor | None
 
     def __init__(
         self,
@@ -187,10 +190,11 @@ class BatchNorm1d(nn.Module):
                 f"x has {x.shape[1]} channels (dim 1) but num_features={self.num_features}"
             )
         momentum = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.add_(1)
+        tracked = self.num_batches_tracked  # None without track_running_stats
+        if self.training and tracked is not None:
+            tracked.add_(1)
             if self.momentum is None:
-                momentum = 1.0 / float(self.num_batches_tracked)
+                momentum = 1.0 / float(tracked)
         return batch_norm(
             x,
             self.running_mean,

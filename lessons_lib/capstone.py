@@ -300,9 +300,12 @@ def run(
         ).mean(dim=1)
         test_prob = torch.sigmoid(model(data.X_test))
     best = history.best_epoch if config.patience is not None else None
+    train_acc, val_acc, test_acc = acc
     return Result(
         config,
-        *acc,
+        train_acc,
+        val_acc,
+        test_acc,
         model=model,
         best_epoch=best,
         val_loss=val_loss.numpy(),

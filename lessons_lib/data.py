@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from sklearn.datasets import load_digits, make_circles, make_moons
 
 from ._validate import check_choice, check_int, check_probability, check_real
 
@@ -67,6 +66,8 @@ def two_moons(
     n_samples = check_int("n_samples", n_samples, low=2)
     noise = check_real("noise", noise, low=0.0)
     seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
+    from sklearn.datasets import make_moons  # here, not at import: sklearn costs ~1 s
+
     X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return _to_tensors(X, y)
 
@@ -94,6 +95,8 @@ def circles(
         "factor", factor, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
     seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
+    from sklearn.datasets import make_circles
+
     X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
     return _to_tensors(X, y)
 
@@ -113,11 +116,15 @@ def digits() -> tuple[torch.Tensor, torch.Tensor]:
         >>> tuple(X.shape), int(y.max()), float(X.max())
         ((1797, 64), 9, 1.0)
     """
+    from sklearn.datasets import load_digits
+
     bunch = load_digits()
     return _to_tensors(bunch.data / 16.0, bunch.target)
 
 
-def load(name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0):
+def load(
+    name: str, n_samples: int = 200, noise: float = 0.2, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Load a data set by name: ``"moons"``, ``"circles"`` or ``"digits"``.
 
     ``n_samples``, ``noise`` and ``seed`` apply to the generated sets; ``"digits"``
@@ -288,3 +295,72 @@ def sine_target(x: np.ndarray) -> np.ndarray:
 
 
 TargetFn = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class NoisySplit(Split):
+    """A :class:`Split` whose training labels are partly wrong (see :func:`noisy_digits`).
+
+    Attributes:
+        y_train_clean: the true labels of the training examples; ``y_train`` holds the
+            corrupted ones the model is trained on.
+    """
+
+    y_train_clean: torch.Tensor | None = None
+
+
+def noisy_digits(
+    seed: int = 0,
+    n_train: int = 300,
+    noise: float = 0.3,
+    val_fraction: float = 0.3,
+    test_fraction: float = 0.3,
+) -> NoisySplit:
+    """The digits with few, partly mislabelled training images: a run worth stopping.
+
+    Chapters 7 and 9 train on it: a stratified :func:`train_val_test_split` of
+    :func:`digits`, of which only the first ``n_train`` training images are kept, and
+    a share ``noise`` of their labels is replaced by a different, random digit
+    (:func:`flip_labels`). Validation and test labels stay clean.
+
+    Args:
+        seed: seed of the split and of the label noise. Default: 0.
+        n_train: number of training images kept, at least 1. Default: 300.
+        noise: share of wrong training labels, in ``[0, 1)``. Default: 0.3.
+        val_fraction, test_fraction: shares of the 1,797 digits held out for
+            validation and test. Default: 0.3 each.
+
+    Returns:
+        A :class:`NoisySplit`; ``y_train_clean`` holds the uncorrupted training labels.
+
+    Raises:
+        ValueError: if ``n_train`` exceeds the training images the split leaves.
+
+    Example:
+        >>> split = noisy_digits(seed=0)
+        >>> split.sizes()
+        (300, 539, 539)
+        >>> int((split.y_train != split.y_train_clean).sum())
+        90
+    """
+    seed = check_int("seed", seed, low=0)
+    n_train = check_int("n_train", n_train, low=1)
+    noise = check_probability("noise", noise)
+    X, y = digits()
+    split = train_val_test_split(X, y, val_fraction, test_fraction, seed=seed)
+    available = len(split.y_train)
+    if n_train > available:
+        raise ValueError(
+            f"n_train must be at most the {available} training images this split "
+            f"leaves, got {n_train}"
+        )
+    clean = split.y_train[:n_train]
+    return NoisySplit(
+        split.X_train[:n_train],
+        flip_labels(clean, noise, seed=seed, num_classes=10),
+        split.X_val,
+        split.y_val,
+        split.X_test,
+        split.y_test,
+        y_train_clean=clean,
+    )

@@ -18,7 +18,7 @@ the last one being scikit-learn's ``alpha`` (:math:`\\alpha`) and ``l1_ratio``
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -112,7 +112,7 @@ def penalized(params: Params, include_bias: bool = False) -> list[torch.Tensor]:
     return weights + biases if include_bias else weights
 
 
-def _sum(tensors: list[torch.Tensor], fn) -> torch.Tensor:
+def _sum(tensors: list[torch.Tensor], fn: Callable[[torch.Tensor], torch.Tensor]) -> torch.Tensor:
     if not tensors:
         return torch.zeros(())
     return torch.stack([fn(t).sum() for t in tensors]).sum()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from cycler import cycler
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from torch import nn
@@ -23,11 +25,14 @@ from ._validate import check_choice, check_int
 from .models import eval_mode
 from .training import History
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 #: Okabe & Ito (2008) colour-blind-safe palette, black moved to the end.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
-STYLE = {
-    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+STYLE: dict[RcKeyType, Any] = {
+    "axes.prop_cycle": cycler(color=PALETTE),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -63,8 +68,10 @@ def plot_learning_curves(
     ax: Axes | None = None,
     label: str = "",
     color: str | None = None,
+    val_color: str | None = None,
+    legend: bool = True,
 ) -> Axes:
-    """Plot training (solid) and validation (dashed) curves of one run.
+    """Plot training (solid) and validation (dashed) curves of one run (chapters 7 and 9).
 
     Args:
         history: the :class:`~lessons_lib.training.History` returned by ``train``.
@@ -72,6 +79,9 @@ def plot_learning_curves(
         ax: axes to draw on. Default: the current axes.
         label: prefix for the legend entries. Default: none.
         color: line colour. Default: the next colour of the cycle.
+        val_color: colour of the validation curve. Default: ``color`` (the line style
+            tells the curves apart).
+        legend: draw a legend. Default: ``True``.
 
     Returns:
         The axes.
@@ -85,10 +95,12 @@ def plot_learning_curves(
     (line,) = ax.plot(history.epochs, train, color=color, label=f"{prefix}train")
     if history.val_loss:
         val = history.val_loss if metric == "loss" else history.val_acc
-        ax.plot(history.epochs, val, color=line.get_color(), ls="--", label=f"{prefix}validation")
+        val_line = line.get_color() if val_color is None else val_color
+        ax.plot(history.epochs, val, color=val_line, ls="--", label=f"{prefix}validation")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss" if metric == "loss" else "accuracy")
-    ax.legend()
+    if legend:
+        ax.legend()
     return ax
 
 
@@ -98,7 +110,7 @@ def plot_mean_band(
     ax: Axes | None = None,
     label: str = "",
     color: str | None = None,
-    **line_kw,
+    **line_kw: Any,
 ) -> Axes:
     """Plot the mean over repetitions with a ±1 standard deviation band.
 
@@ -109,13 +121,13 @@ def plot_mean_band(
         label, color: legend label and colour of the line.
     """
     values = np.asarray(values, dtype=float)
-    x = np.asarray(x, dtype=float)
-    if values.ndim != 2 or values.shape[1] != x.shape[0]:
-        raise ValueError(f"values must have shape (n_repeats, {x.shape[0]}), got {values.shape}")
+    xs = np.asarray(x, dtype=float)
+    if values.ndim != 2 or values.shape[1] != xs.shape[0]:
+        raise ValueError(f"values must have shape (n_repeats, {xs.shape[0]}), got {values.shape}")
     ax = _axes(ax)
     mean, std = values.mean(axis=0), values.std(axis=0)
-    (line,) = ax.plot(x, mean, color=color, label=label, **line_kw)
-    ax.fill_between(x, mean - std, mean + std, color=line.get_color(), alpha=0.2, lw=0)
+    (line,) = ax.plot(xs, mean, color=color, label=label, **line_kw)
+    ax.fill_between(xs, mean - std, mean + std, color=line.get_color(), alpha=0.2, lw=0)
     return ax
 
 

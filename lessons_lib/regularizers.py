@@ -238,6 +238,6 @@ def clip_by_total_norm(grads: Sequence[torch.Tensor], max_norm: float) -> list[t
     grads = list(grads)
     if not grads or not all(isinstance(g, torch.Tensor) for g in grads):
         raise TypeError("grads must be a non-empty sequence of torch.Tensor")
-    total = torch.sqrt(sum(g.detach().double().pow(2).sum() for g in grads))
+    total = torch.stack([g.detach().double().pow(2).sum() for g in grads]).sum().sqrt()
     factor = min(1.0, max_norm / (float(total) + 1e-6))
     return [g * factor for g in grads]

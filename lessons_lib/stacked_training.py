@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real
+from ._validate import check_int, check_probability, check_real, check_tensor
 from .mixing import smooth_labels
 from .stacked import StackedMLP, _active, per_network
 
@@ -50,8 +50,8 @@ class StackHistory:
 
 
 def _per_network_grad_norm(params: Sequence[torch.Tensor]) -> torch.Tensor:
-    total = sum(p.grad.pow(2).flatten(1).sum(dim=1) for p in params if p.grad is not None)
-    return torch.sqrt(total)
+    squares = [p.grad.pow(2).flatten(1).sum(dim=1) for p in params if p.grad is not None]
+    return torch.sqrt(torch.stack(squares).sum(dim=0))
 
 
 def stack_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
@@ -123,14 +123,15 @@ def train_stack(
     if X_val is None and patience is not None:
         raise ValueError(f"early stopping (patience={patience}) needs X_val and y_val")
     checked = [("X_train", X_train, 3), ("y_train", y_train, 2)]
-    if X_val is not None:
+    if X_val is not None and y_val is not None:
         checked += [("X_val", X_val, 3), ("y_val", y_val, 2)]
     for name, t, rank in checked:
-        if not isinstance(t, torch.Tensor) or t.dim() != rank or t.shape[0] != model.k:
-            shape = tuple(t.shape) if isinstance(t, torch.Tensor) else type(t).__name__
+        layout = "(k, n, d)" if rank == 3 else "(k, n)"
+        check_tensor(name, t, ranks=(rank,), layout=layout)
+        if t.shape[0] != model.k:
             raise ValueError(
-                f"{name} must be a tensor of rank {rank} with k={model.k} "
-                f"networks on axis 0, got {shape}"
+                f"{name} must hold the k={model.k} networks' data on axis 0, got shape "
+                f"{tuple(t.shape)}"
             )
     bce = nn.BCEWithLogitsLoss(reduction="none")
     if isinstance(eps, torch.Tensor):  # one ε per network: (1 - ε) y + ε / 2
@@ -155,7 +156,8 @@ def train_stack(
         if clip_norm is not None:
             scale = torch.clamp(clip_norm / (_per_network_grad_norm(params) + 1e-12), max=1.0)
             for p in params:
-                p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
+                if p.grad is not None:
+                    p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
         optimizer.step()
         if max_norm is not None:
             model.apply_max_norm(max_norm)
@@ -164,7 +166,7 @@ def train_stack(
             continue
         model.eval()
         with torch.no_grad():
-            if X_val is not None:
+            if X_val is not None and y_val is not None:
                 out_val = model(X_val)
                 val_loss = bce(out_val, y_val).mean(dim=1)
             if record:
@@ -172,7 +174,7 @@ def train_stack(
                 history.epochs.append(epoch)
                 history.train_loss.append(bce(out_train, y_train).mean(dim=1).numpy())
                 history.train_acc.append(stack_accuracy(out_train, y_train).numpy())
-                if X_val is not None:
+                if X_val is not None and y_val is not None:
                     history.val_loss.append(val_loss.numpy())
                     history.val_acc.append(stack_accuracy(out_val, y_val).numpy())
             if patience is not None:

@@ -240,7 +240,7 @@ def train(
         )
     if (X_val is None) != (y_val is None):
         raise ValueError("pass both X_val and y_val, or neither")
-    if X_val is not None and len(X_val) != len(y_val):
+    if X_val is not None and y_val is not None and len(X_val) != len(y_val):
         raise ValueError(
             f"X_val and y_val must have the same length, got {len(X_val)} and {len(y_val)}"
         )
@@ -266,6 +266,7 @@ def train(
         cb.on_train_begin(model, history)
     for epoch in range(1, num_epochs + 1):
         model.train()
+        batches: list[slice | torch.Tensor]
         if batch_size is None or batch_size >= n:
             batches = [slice(None)]
         else:
@@ -284,7 +285,7 @@ def train(
             tl, ta = _scores(model(X_train), y_train, loss_fn, task)
             history.train_loss.append(tl)
             history.train_acc.append(ta)
-            if X_val is not None:
+            if X_val is not None and y_val is not None:
                 vl, va = _scores(model(X_val), y_val, loss_fn, task)
                 history.val_loss.append(vl)
                 history.val_acc.append(va)

@@ -27,6 +27,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
+from course_repo import HTML  # noqa: E402
 from hypothesis import settings  # noqa: E402
 from hypothesis.configuration import set_hypothesis_home_dir  # noqa: E402
 from kernels import use_ipc_kernels_in_nbval  # noqa: E402
@@ -41,6 +42,28 @@ use_ipc_kernels_in_nbval()
 
 settings.register_profile("lessons", max_examples=30, deadline=None, database=None)
 settings.load_profile("lessons")
+
+
+NEEDS_SITE = (
+    "needs the built site in _build/html, which a fresh clone does not have: run `make book`, "
+    "then `make site` (or name this file, or select it with -m, to make a missing site fail)"
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the site and browser tests of a plain run when no site has been built.
+
+    ``make unit`` deselects them by marker; this covers a bare ``pytest`` on a fresh
+    clone. When they are asked for (``-m site``, ``-m browser`` or the file named on the
+    command line, as ``make site`` does) a missing site still fails them loudly.
+    """
+    if (HTML / "index.html").exists() or config.option.markexpr:
+        return
+    named = {Path(arg.split("::")[0]).resolve() for arg in config.args}
+    for item in items:
+        wanted = Path(str(item.path)).resolve() in named
+        if not wanted and any(item.get_closest_marker(m) for m in ("site", "browser")):
+            item.add_marker(pytest.mark.skip(reason=NEEDS_SITE))
 
 
 @pytest.fixture(autouse=True)

@@ -12,14 +12,18 @@ removes the race.
 from __future__ import annotations
 
 import atexit
+import functools
 import shutil
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 from jupyter_client.manager import KernelManager
 from traitlets import default
 
+T = TypeVar("T")
 _SOCKET_DIR = Path(tempfile.mkdtemp(prefix="lessons-kernels-"))
 atexit.register(shutil.rmtree, _SOCKET_DIR, ignore_errors=True)
 
@@ -37,6 +41,27 @@ class IpcKernelManager(KernelManager):
         return str(_SOCKET_DIR / uuid.uuid4().hex[:12])
 
 
+def with_retries(start: Callable[..., T], attempts: int = 3) -> Callable[..., T]:
+    """``start`` called again, up to ``attempts`` times in all, while it raises RuntimeError.
+
+    A kernel that dies during start-up makes ``start_new_kernel`` raise RuntimeError
+    ("Kernel died before replying to kernel_info"); any other error is not retried.
+    """
+
+    @functools.wraps(start)
+    def start_with_retries(*args: Any, **kwargs: Any) -> T:
+        for attempt in range(1, attempts + 1):
+            try:
+                return start(*args, **kwargs)
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
+    start_with_retries.retries = attempts  # type: ignore[attr-defined]
+    return start_with_retries
+
+
 def use_ipc_kernels_in_nbval(attempts: int = 3) -> None:
     """Make nbval start its kernels with :class:`IpcKernelManager`.
 
@@ -46,17 +71,6 @@ def use_ipc_kernels_in_nbval(attempts: int = 3) -> None:
     import nbval.kernel
 
     nbval.kernel.KernelManager = IpcKernelManager
-    start = nbval.kernel.start_new_kernel
-    if getattr(start, "retries", False):
+    if getattr(nbval.kernel.start_new_kernel, "retries", False):
         return
-
-    def start_with_retries(*args, **kwargs):
-        for attempt in range(1, attempts + 1):
-            try:
-                return start(*args, **kwargs)
-            except RuntimeError:
-                if attempt == attempts:
-                    raise
-
-    start_with_retries.retries = True
-    nbval.kernel.start_new_kernel = start_with_retries
+    nbval.kernel.start_new_kernel = with_retries(nbval.kernel.start_new_kernel, attempts)

@@ -161,6 +161,36 @@ def test_fit_augmented_stack_trains_each_model_as_if_alone(images):
         fit_augmented(StackedConvNet([5, 6]), X, y, None, num_epochs=1)
 
 
+def test_fit_augmented_trains_on_soft_targets(images):
+    # One full-batch epoch of mixup, against the same step written out by hand: the
+    # model must be fitted to the soft targets, not to the original labels.
+    x, y = images
+    mix = lambda xb, yb, g: mixup(xb, yb, 10, 0.4, g)  # noqa: E731
+    model = fit_augmented(mlp(64, [16], 10, seed=0), x, y, mix, num_epochs=1, seed=3)
+    assert not model.training
+
+    def by_hand(soft: bool) -> torch.nn.Module:
+        g = gen(3)
+        perm = torch.randperm(len(x), generator=g)
+        xm, targets = mixup(x[perm], y[perm], 10, 0.4, g)
+        assert soft is False or bool((targets.max(dim=1).values < 1).any())  # really soft
+        ref = mlp(64, [16], 10, seed=0)
+        opt = torch.optim.Adam(ref.parameters(), lr=0.01)
+        loss = torch.nn.functional.cross_entropy(
+            ref(xm.reshape(len(xm), -1)), targets if soft else y[perm]
+        )
+        loss.backward()
+        opt.step()
+        return ref
+
+    want, hard = by_hand(soft=True), by_hand(soft=False)
+    for p, q in zip(model.parameters(), want.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
+    assert any(
+        not torch.allclose(p, r) for p, r in zip(model.parameters(), hard.parameters(), strict=True)
+    )
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [

@@ -18,6 +18,7 @@ from lessons_lib.data import (
     digits,
     flip_labels,
     load,
+    noisy_digits,
     noisy_sine,
     random_labels,
     sine_target,
@@ -157,8 +158,11 @@ def test_digits_are_scikit_learns_digits_scaled_to_unit_range():
 # --- load ------------------------------------------------------------------------------------
 
 
-def test_dataset_names():
-    assert DATASETS == ("moons", "circles", "digits")
+@pytest.mark.parametrize("name", DATASETS)
+def test_every_listed_data_set_loads(name):
+    X, y = load(name, n_samples=20)
+    assert X.dim() == 2 and y.dim() == 1 and len(X) == len(y)
+    assert X.is_floating_point() and not y.is_floating_point()
 
 
 def test_load_moons_and_circles_forward_their_arguments():
@@ -431,11 +435,6 @@ def test_split_does_not_touch_the_global_torch_rng():
     assert torch.equal(torch.get_rng_state(), state)
 
 
-def test_split_docstring_sizes():
-    X, y = two_moons(100, seed=0)
-    assert train_val_test_split(X, y, 0.2, 0.3, seed=0).sizes() == (50, 20, 30)
-
-
 def test_split_with_empty_validation_and_test_parts():
     X, y = indexed(10)
     split = train_val_test_split(X, y, 0.0, 0.0)
@@ -573,3 +572,52 @@ def test_sine_target_values():
         sine_target([0.0, 0.25, 0.5, 0.75]), [0.0, 1.0, 0.0, -1.0], atol=1e-12
     )
     assert sine_target(np.zeros((2, 3))).shape == (2, 3)
+
+
+# --- noisy_digits ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_noisy_digits_keeps_n_train_images_and_corrupts_exactly_the_noise_share(seed):
+    split = noisy_digits(seed=seed, n_train=200, noise=0.25)
+    assert split.sizes()[0] == 200
+    wrong = split.y_train != split.y_train_clean
+    assert int(wrong.sum()) == 50
+    assert split.y_train.min() >= 0 and split.y_train.max() <= 9
+
+
+def test_noisy_digits_is_the_clean_split_with_flipped_training_labels():
+    X, y = digits()
+    clean = train_val_test_split(X, y, 0.3, 0.3, seed=3)
+    split = noisy_digits(seed=3)
+    assert torch.equal(split.X_train, clean.X_train[:300])
+    assert torch.equal(split.y_train_clean, clean.y_train[:300])
+    assert torch.equal(split.y_train, flip_labels(clean.y_train[:300], 0.3, seed=3, num_classes=10))
+    for name in ("X_val", "y_val", "X_test", "y_test"):
+        assert torch.equal(getattr(split, name), getattr(clean, name)), name
+
+
+def test_noisy_digits_is_deterministic_and_differs_across_seeds():
+    a, b, c = noisy_digits(seed=1), noisy_digits(seed=1), noisy_digits(seed=2)
+    assert torch.equal(a.y_train, b.y_train) and torch.equal(a.X_val, b.X_val)
+    assert not torch.equal(a.X_train, c.X_train)
+
+
+def test_noisy_digits_with_zero_noise_has_clean_labels():
+    split = noisy_digits(seed=0, noise=0.0)
+    assert torch.equal(split.y_train, split.y_train_clean)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n_train": 5000}, ValueError, "n_train must be at most"),
+        ({"n_train": 0}, ValueError, "n_train"),
+        ({"noise": 1.0}, ValueError, "noise"),
+        ({"seed": -1}, ValueError, "seed"),
+        ({"n_train": 2.5}, TypeError, "n_train"),
+    ],
+)
+def test_noisy_digits_rejects_invalid_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        noisy_digits(**kwargs)

@@ -17,23 +17,48 @@ def gen(seed: int = 0) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
 
 
+def partners(n: int, seed: int) -> torch.Tensor:
+    """The permutation mixup and CutMix draw first from ``gen(seed)``."""
+    return torch.randperm(n, generator=gen(seed))
+
+
 @given(st.floats(0.05, 5.0), st.integers(0, 1000))
 def test_mixup_targets_are_the_same_mixture_as_the_images(alpha, seed):
-    x = torch.rand(12, 8, 8)
+    x = torch.rand(12, 8, 8, dtype=torch.float64)
     y = torch.arange(12) % 4
     xm, t = mixup(x, y, 4, alpha, gen(seed))
-    torch.testing.assert_close(t.sum(dim=1), torch.ones(12))
-    assert torch.all(t >= 0)
-    # Recover lambda from the targets and check the images use the same weights.
-    g = gen(seed)
-    perm = torch.randperm(12, generator=g)
-    onehot = F.one_hot(y, 4).float()
-    lam = (t - onehot[perm]).sum(dim=1) / 1.0
-    same = y == y[perm]
-    for i in torch.nonzero(~same).flatten().tolist():
-        lam_i = t[i, y[i]]
-        torch.testing.assert_close(xm[i], lam_i * x[i] + (1 - lam_i) * x[perm[i]])
-    assert lam.shape == (12,)
+    perm = partners(12, seed)
+    onehot = F.one_hot(y, 4).to(t.dtype)
+    moved = perm != torch.arange(12)
+    assert moved.any()
+    for i in torch.nonzero(moved).flatten().tolist():
+        # lambda from the images alone: xm - xp = lam (x - xp), solved by least squares
+        d, e = x[i] - x[perm[i]], xm[i] - x[perm[i]]
+        lam = float((d * e).sum() / (d * d).sum())
+        assert 0.0 <= lam <= 1.0 + 1e-6
+        torch.testing.assert_close(xm[i], lam * x[i] + (1 - lam) * x[perm[i]])
+        # ... and the targets are mixed with that same lambda
+        want = lam * onehot[i] + (1 - lam) * onehot[perm[i]]
+        torch.testing.assert_close(t[i], want, atol=1e-5, rtol=0)
+
+
+def test_mixup_lambdas_follow_beta_alpha_alpha():
+    # 4,000 draws of Beta(a, a): mean 1/2 and variance 1 / (4 (2a + 1)), each checked to
+    # five standard errors (a fixed generator: the check is deterministic).
+    n, alpha = 4000, 0.4
+    x = torch.zeros(n, 1, 2, dtype=torch.float64)
+    x[:, 0, 0] = 1.0  # every image is (1, 0), its partner too: lambda reads off as x[0, 1]
+    x[:, 0, 1] = torch.arange(n, dtype=torch.float64)  # ... and partners stay distinct
+    xm, _ = mixup(x, torch.zeros(n, dtype=torch.long), 2, alpha, gen(3))
+    perm = partners(n, 3)
+    moved = perm != torch.arange(n)
+    lam = (xm[moved, 0, 1] - x[perm[moved], 0, 1]) / (x[moved, 0, 1] - x[perm[moved], 0, 1])
+    var = 1 / (4 * (2 * alpha + 1))
+    m = len(lam)
+    assert abs(float(lam.mean()) - 0.5) < 5 * math.sqrt(var / m)
+    # the sample variance of Beta draws has standard error below sqrt(2 var^2 / m) * 2
+    assert abs(float(lam.var()) - var) < 5 * 2 * var * math.sqrt(2 / m)
+    assert float(lam.min()) >= 0.0 and float(lam.max()) <= 1.0
 
 
 @pytest.mark.parametrize("mix", [mixup, cutmix])
@@ -57,20 +82,26 @@ def test_mixup_with_alpha_zero_is_the_identity():
 
 
 @given(st.floats(0.1, 5.0), st.integers(0, 1000))
-def test_cutmix_label_weight_is_the_pasted_area(alpha, seed):
-    x = torch.rand(10, 8, 8)
+def test_cutmix_pastes_one_box_and_weighs_the_label_by_its_area(alpha, seed):
+    x = torch.rand(10, 8, 8, dtype=torch.float64)
     y = torch.arange(10) % 2
     xm, t = cutmix(x, y, 2, alpha, gen(seed))
-    torch.testing.assert_close(t.sum(dim=1), torch.ones(10))
-    g = gen(seed)
-    perm = torch.randperm(10, generator=g)
-    changed = (xm != x).float().mean(dim=(1, 2))
+    torch.testing.assert_close(t.sum(dim=1), torch.ones(10, dtype=t.dtype))
+    perm = partners(10, seed)
+    onehot = F.one_hot(y, 2).to(t.dtype)
     for i in range(10):
-        pasted = (xm[i] == x[perm[i]]) & (xm[i] != x[i])
-        if y[i] != y[perm[i]]:
-            # the partner's class weight equals the share of its pixels in the image
-            assert math.isclose(float(t[i, y[perm[i]]]), float(pasted.float().mean()), abs_tol=1e-6)
-        assert changed[i] <= 1.0
+        if perm[i] == i:
+            assert torch.equal(xm[i], x[i])
+            continue
+        box = xm[i] != x[i]  # random pixels: the pasted ones are exactly those that differ
+        assert torch.equal(xm[i][box], x[perm[i]][box])  # ... and come from the partner
+        rows, cols = box.any(dim=1), box.any(dim=0)
+        assert torch.equal(box, rows[:, None] & cols[None, :])  # one axis-aligned box
+        if box.any():  # the rows and columns it spans are contiguous
+            r, c = torch.nonzero(rows).flatten(), torch.nonzero(cols).flatten()
+            assert int(r[-1] - r[0]) + 1 == len(r) and int(c[-1] - c[0]) + 1 == len(c)
+        share = box.to(t.dtype).mean()
+        torch.testing.assert_close(t[i], (1 - share) * onehot[i] + share * onehot[perm[i]])
 
 
 def test_cutmix_with_alpha_zero_is_the_identity():

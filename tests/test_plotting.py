@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
-import textwrap
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
@@ -95,30 +91,6 @@ def test_style_keys_are_valid_rcparams():
         assert key in mpl.rcParams
 
 
-def test_importing_the_package_has_no_side_effects():
-    # Fresh interpreter: importing every module must not restyle matplotlib or seed anything.
-    code = textwrap.dedent(
-        """
-        import json, random
-        import matplotlib
-        matplotlib.use("Agg")
-        import numpy as np, torch
-        before = dict(matplotlib.rcParams)
-        state = (random.getstate(), np.random.get_state()[1].tolist(),
-                 torch.get_rng_state().tolist())
-        import lessons_lib.plotting, lessons_lib.widgets, lessons_lib.seeding
-        import lessons_lib.training, lessons_lib.data, lessons_lib.checks
-        changed = sorted(k for k, v in matplotlib.rcParams.items() if before[k] != v)
-        same = state == (random.getstate(), np.random.get_state()[1].tolist(),
-                         torch.get_rng_state().tolist())
-        print(json.dumps({"changed": changed, "same_rng": same}))
-        """
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    result = json.loads(out.stdout.strip().splitlines()[-1])
-    assert result == {"changed": [], "same_rng": True}
-
-
 # --- plot_learning_curves --------------------------------------------------------------------
 
 
@@ -144,6 +116,19 @@ def test_learning_curves_draw_train_and_validation_lines():
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "validation"]
     assert ax.get_xlabel() == "epoch"
     assert ax.get_ylabel() == "loss"
+
+
+def test_learning_curves_take_a_validation_colour_and_can_skip_the_legend():
+    _, ax = plt.subplots()
+    plot_learning_curves(
+        history(True), "acc", ax=ax, color="#000000", val_color="#e69f00", legend=False
+    )
+    train_line, val_line = ax.get_lines()
+    assert train_line.get_color() == "#000000"
+    assert val_line.get_color() == "#e69f00"
+    assert list(val_line.get_ydata()) == [0.4, 0.6, 0.65]
+    assert ax.get_legend() is None
+    assert ax.get_ylabel() == "accuracy"
 
 
 def test_learning_curves_without_validation_draw_one_line():
@@ -276,6 +261,18 @@ def test_decision_boundary_uses_eval_mode_and_restores_the_mode(moons, start_tra
     assert modes == [False]
     assert model.training is start_training
     assert all(m.training is start_training for m in model.modules())
+
+
+def test_decision_boundary_restores_every_layers_mode_not_only_the_top_one(moons):
+    # Mixed modes (dropout on, the rest in eval mode, as for MC dropout) come back as
+    # they were; restoring only the top-level flag with model.train() would switch
+    # every layer to training mode.
+    X, y = moons
+    model = mlp(2, [8], 1, dropout=0.5, seed=0).eval()
+    model[2].train()
+    before = [m.training for m in model.modules()]
+    plot_decision_boundary(model, X, y, resolution=5)
+    assert [m.training for m in model.modules()] == before
 
 
 def test_decision_boundary_does_not_track_gradients(moons):

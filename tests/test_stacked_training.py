@@ -255,12 +255,14 @@ def test_train_stack_rejects_bad_arguments():
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     with pytest.raises(TypeError, match="model must be a StackedMLP"):
         train_stack(nn.Linear(2, 1), X, y, None, None, opt)
-    with pytest.raises(ValueError, match=r"X_train must be a tensor of rank 3 with k=2"):
+    with pytest.raises(ValueError, match=r"X_train must hold the k=2 networks' data on axis 0"):
         train_stack(model, X[:1], y, None, None, opt)
-    with pytest.raises(ValueError, match="y_train must be a tensor of rank 2"):
+    with pytest.raises(ValueError, match=r"y_train must be 2-D \(k, n\), got a 3-D tensor"):
         train_stack(model, X, y[..., None], None, None, opt)
-    with pytest.raises(ValueError, match="X_val must be a tensor"):
+    with pytest.raises(ValueError, match=r"X_val must be 3-D \(k, n, d\), got a 2-D tensor"):
         train_stack(model, X, y, X[0], y, opt)
+    with pytest.raises(TypeError, match="X_train must be a torch.Tensor, got ndarray"):
+        train_stack(model, X.numpy(), y, None, None, opt)
     with pytest.raises(ValueError, match="label_smoothing must be in"):
         train_stack(model, X, y, None, None, opt, label_smoothing=1.0)
     with pytest.raises(ValueError, match="clip_norm must be in"):

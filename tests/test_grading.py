@@ -1,0 +1,97 @@
+"""lessons_lib.checks.grading: graded cells that a learner's code cannot talk round."""
+
+from __future__ import annotations
+
+import importlib
+
+import numpy as np
+import pytest
+
+from lessons_lib.checks import grading
+
+
+def soft_threshold_by_hand(v, t):
+    return np.sign(v) * np.maximum(np.abs(v) - t, 0.0)
+
+
+def test_a_correct_answer_passes_and_shows_the_feedback(capsys):
+    # No return value: nbgrader would read a graded cell's value as partial credit.
+    assert grading.grade("ch03.check_soft_threshold", soft_threshold_by_hand) is None
+    assert "correct" in capsys.readouterr().out
+
+
+def test_a_wrong_answer_fails_with_the_checks_message(capsys):
+    wrong = lambda v, t: v - t  # noqa: E731
+    message = grading.fresh_check("ch03.check_soft_threshold")(wrong).message
+    with pytest.raises(AssertionError) as err:
+        grading.grade("ch03.check_soft_threshold", wrong)
+    assert str(err.value) == message
+    assert message in capsys.readouterr().out  # the feedback is shown, too
+
+
+def test_patched_check_modules_are_reloaded(monkeypatch):
+    """Patching the check, the feedback class or a reference the check uses is undone."""
+    chapter = importlib.import_module("lessons_lib.checks.ch03")
+    feedback = importlib.import_module("lessons_lib.checks.feedback")
+    penalties = importlib.import_module("lessons_lib.penalties")
+    monkeypatch.setattr(chapter, "check_soft_threshold", lambda fn: True)
+    monkeypatch.setattr(feedback.Feedback, "__bool__", lambda self: True)
+    monkeypatch.setattr(penalties, "soft_threshold", lambda v, t: v)
+    with pytest.raises(AssertionError):
+        grading.grade("ch03.check_soft_threshold", lambda v, t: v)
+    monkeypatch.undo()
+    importlib.reload(chapter)
+
+
+def test_the_load_order_puts_dependencies_first():
+    order = grading._load_order("lessons_lib.checks.ch03")
+    assert order[-1] == "lessons_lib.checks.ch03"
+    assert order.index("lessons_lib.penalties") < order.index("lessons_lib.checks.ch03")
+    assert order.index("lessons_lib.checks.feedback") < order.index("lessons_lib.checks.ch03")
+
+
+@pytest.mark.parametrize("bad", ["check_soft_threshold", "ch3.check_x", "ch03.soft", 3])
+def test_a_malformed_check_name_is_rejected(bad):
+    with pytest.raises(ValueError, match="chNN.check_name"):
+        grading.fresh_check(bad)
+
+
+def test_the_course_library_is_not_an_answer():
+    from lessons_lib.penalties import soft_threshold
+
+    with pytest.raises(AssertionError, match="course library's function"):
+        grading.require_own_code(soft_threshold)
+
+    def delegates(v, t):
+        return soft_threshold(v, t)
+
+    with pytest.raises(AssertionError, match=r"calls the course library \(soft_threshold\)"):
+        grading.require_own_code(delegates)
+
+    import lessons_lib.penalties as lib
+
+    def through_the_module(v, t):
+        return lib.soft_threshold(v, t)
+
+    with pytest.raises(AssertionError, match="lib"):
+        grading.require_own_code(through_the_module)
+
+    def helper(v, t):
+        return soft_threshold(v, t)
+
+    def indirect(v, t):
+        return helper(v, t)
+
+    with pytest.raises(AssertionError, match="soft_threshold"):
+        grading.require_own_code(indirect)
+
+
+def test_own_code_passes_even_when_it_uses_numpy_and_helpers():
+    def helper(v):
+        return np.abs(v)
+
+    def answer(v, t):
+        return np.sign(v) * np.maximum(helper(v) - t, 0.0)
+
+    grading.require_own_code(answer)
+    grading.require_own_code(soft_threshold_by_hand)
