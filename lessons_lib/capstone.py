@@ -12,7 +12,7 @@ are not blurred by differences between draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -195,6 +195,7 @@ def _optimizer(
         groups = param_groups(model, config.weight_decay)  # weight matrices only
     else:
         groups = param_groups(model, 0.0)
+    opt: torch.optim.Optimizer
     if config.optimizer == "sgd":
         opt = torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
     else:
@@ -236,7 +237,7 @@ def run(
     seeds: Sequence[int],
     sizes: Sequence[int] = (2, 32, 32, 1),
     num_epochs: int = 200,
-    strengths: dict[str, Sequence[float]] | None = None,
+    strengths: Mapping[str, Sequence[float]] | None = None,
 ) -> Result:
     """Train one network per seed with ``config`` and measure it on every split.
 
@@ -268,9 +269,12 @@ def run(
         weight_noise=values["weight_noise"],
         seed=int(seeds[0]),
     )
-    decay = strengths.get("weight_decay")
-    if decay is not None:
-        decay = per_network("weight_decay", decay, model.k, partial(check_real, low=0.0))
+    decay: torch.Tensor | None = None
+    if "weight_decay" in strengths:
+        checked = per_network(
+            "weight_decay", strengths["weight_decay"], model.k, partial(check_real, low=0.0)
+        )
+        decay = torch.as_tensor(checked).expand(model.k)
     history = train_stack(
         model,
         data.X_train,
@@ -320,7 +324,7 @@ def tune(
     grid: Sequence[float],
     data: StackedSplits,
     seeds: Sequence[int],
-    fixed: dict[str, Sequence[float]] | None = None,
+    fixed: Mapping[str, Sequence[float]] | None = None,
     **kwargs: Any,
 ) -> Result:
     """Choose the strength ``name`` from ``grid`` for each seed on its validation set.
@@ -353,10 +357,11 @@ def tune(
     g, k = len(grid), len(seeds)
     parts = (data.X_train, data.y_train, data.X_val, data.y_val, data.X_test, data.y_test)
     rep = StackedSplits(*(t.repeat(g, *([1] * (t.dim() - 1))) for t in parts))
-    strengths = {name: [v for v in grid for _ in range(k)]}
+    strengths: dict[str, Sequence[float]] = {name: [v for v in grid for _ in range(k)]}
     for other, values in (fixed or {}).items():
         strengths[other] = list(values) * g
     r = run(config, rep, list(seeds) * g, strengths=strengths, **kwargs)
+    assert r.val_loss is not None and r.test_prob is not None  # set by run()
     val_acc, val_loss = r.val_acc.reshape(g, k), r.val_loss.reshape(g, k)
     best = np.lexsort((val_loss, -val_acc), axis=0)[0]  # accuracy first, then loss
     members = best * k + np.arange(k)

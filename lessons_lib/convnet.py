@@ -75,7 +75,9 @@ class StackedConvNet(nn.Module):
         for s in seeds:
             gen = make_generator(s)
 
-            def uniform(shape: tuple[int, ...], fan_in: int, gen=gen) -> torch.Tensor:
+            def uniform(
+                shape: tuple[int, ...], fan_in: int, gen: torch.Generator = gen
+            ) -> torch.Tensor:
                 return (2 * torch.rand(shape, generator=gen) - 1) / math.sqrt(fan_in)
 
             kernels.append(uniform((self.channels, 9), 9))

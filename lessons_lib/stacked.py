@@ -186,7 +186,7 @@ class StackedMLP(nn.Module):
         return x.squeeze(-1)
 
     @torch.no_grad()
-    def apply_max_norm(self, max_norm: float | Sequence[float]) -> None:
+    def apply_max_norm(self, max_norm: float | Sequence[float] | torch.Tensor) -> None:
         """Project each unit's incoming weight vector onto the ball of radius ``max_norm``
         (one radius, or one per network)."""
         positive = partial(check_real, low=0.0, low_inclusive=False)

@@ -108,13 +108,11 @@ def train_stack(
         raise TypeError(f"model must be a StackedMLP, got {type(model).__name__}")
     num_epochs = check_int("num_epochs", num_epochs, low=1)
     k = model.k
-    l1 = per_network("l1", l1, k, partial(check_real, low=0.0))
+    l1_k = per_network("l1", l1, k, partial(check_real, low=0.0))
     eps = per_network("label_smoothing", label_smoothing, k, check_probability)
     positive = partial(check_real, low=0.0, low_inclusive=False)
-    if max_norm is not None:
-        max_norm = per_network("max_norm", max_norm, k, positive)
-    if clip_norm is not None:
-        clip_norm = per_network("clip_norm", clip_norm, k, positive)
+    radius = None if max_norm is None else per_network("max_norm", max_norm, k, positive)
+    clip = None if clip_norm is None else per_network("clip_norm", clip_norm, k, positive)
     if patience is not None:
         patience = check_int("patience", patience, low=1)
     record_every = check_int("record_every", record_every, low=1)
@@ -149,18 +147,18 @@ def train_stack(
         model.train()
         optimizer.zero_grad()
         loss = bce(model(X_train), targets).mean(dim=1).sum()  # networks are independent
-        if _active(l1):
+        if _active(l1_k):
             per_net = sum(W.abs().flatten(1).sum(dim=1) for W in model.weights)
-            loss = loss + (l1 * per_net).sum()
+            loss = loss + (l1_k * per_net).sum()
         loss.backward()
-        if clip_norm is not None:
-            scale = torch.clamp(clip_norm / (_per_network_grad_norm(params) + 1e-12), max=1.0)
+        if clip is not None:
+            scale = torch.clamp(clip / (_per_network_grad_norm(params) + 1e-12), max=1.0)
             for p in params:
                 if p.grad is not None:
                     p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
         optimizer.step()
-        if max_norm is not None:
-            model.apply_max_norm(max_norm)
+        if radius is not None:
+            model.apply_max_norm(radius)
         record = epoch % record_every == 0 or epoch == num_epochs
         if not record and patience is None:
             continue
