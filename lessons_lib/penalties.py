@@ -41,7 +41,7 @@ NORM_TYPES: tuple[type[nn.Module], ...] = (
 )
 #: Names of parameter lists that hold biases or normalization parameters (StackedMLP).
 BIAS_LISTS = ("biases", "gammas", "betas")
-CONVENTIONS = ("lam", "lam/2", "lam/2n")
+CONVENTIONS = ("lam", "lam/2", "lam/2m", "lam/2n")
 
 
 def split_weights(params: Params) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
@@ -193,33 +193,38 @@ def elastic_net_penalty(
     )
 
 
-def to_weight_decay(lam: float, convention: str, n: int | None = None) -> float:
+def to_weight_decay(
+    lam: float, convention: str, n: int | None = None, *, m: int | None = None
+) -> float:
     """The PyTorch ``weight_decay`` that an L2 penalty written in ``convention`` equals (ch. 3).
 
     ``torch.optim.SGD(weight_decay=wd)`` adds ``wd * w`` to each gradient, which is the
-    gradient of ``(wd / 2) Σ w²``. With a data loss that is a *mean* over the ``n``
-    training examples:
+    gradient of ``(wd / 2) Σ w²``. With a data loss that is a *mean* over the examples
+    of each step:
 
     ========================  =========================  ====================
     ``convention``            penalty in the loss         ``weight_decay``
     ========================  =========================  ====================
     ``"lam"``                 ``λ Σ w²``                  ``2λ``
     ``"lam/2"``               ``(λ/2) Σ w²``              ``λ``
+    ``"lam/2m"``              ``(λ/2m) Σ w²``             ``λ/m``
     ``"lam/2n"``              ``(λ/2n) Σ w²``             ``λ/n``
     ========================  =========================  ====================
 
-    (``λ/2m`` with ``m`` examples is ``"lam/2n"`` with ``n = m``.)
+    Here ``m`` is the number of examples in a (mini-)batch and ``n`` the number of
+    training examples; they coincide for full-batch training and differ otherwise.
 
     Args:
         lam: penalty strength ``λ >= 0`` in that convention.
-        convention: ``"lam"``, ``"lam/2"`` or ``"lam/2n"``.
+        convention: ``"lam"``, ``"lam/2"``, ``"lam/2m"`` or ``"lam/2n"``.
         n: number of training examples; required for ``"lam/2n"``.
+        m: batch size; required for ``"lam/2m"`` (keyword only).
 
     Example:
         >>> to_weight_decay(0.01, "lam"), to_weight_decay(0.01, "lam/2")
         (0.02, 0.01)
-        >>> to_weight_decay(5.0, "lam/2n", n=1000)
-        0.005
+        >>> to_weight_decay(5.0, "lam/2n", n=1000), to_weight_decay(5.0, "lam/2m", m=10)
+        (0.005, 0.5)
     """
     lam = check_non_negative("lam", lam)
     check_choice("convention", convention, CONVENTIONS)
@@ -227,10 +232,10 @@ def to_weight_decay(lam: float, convention: str, n: int | None = None) -> float:
         return 2.0 * lam
     if convention == "lam/2":
         return lam
-    if n is None:
-        raise ValueError('n must be given for convention "lam/2n", got None')
-    n_real = check_real("n", n, low=0.0, low_inclusive=False)
-    return lam / n_real
+    name, count = ("m", m) if convention == "lam/2m" else ("n", n)
+    if count is None:
+        raise ValueError(f'{name} must be given for convention "{convention}", got None')
+    return lam / check_real(name, count, low=0.0, low_inclusive=False)
 
 
 def soft_threshold(w: Any, threshold: float) -> Any:

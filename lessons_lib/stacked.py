@@ -80,9 +80,10 @@ class StackedMLP(nn.Module):
     Args:
         seeds: one seed per network; network ``j`` is initialized from ``seeds[j]``.
         sizes: layer widths from input to output, e.g. ``(2, 64, 64, 1)``.
-        dropout: drop probability after each hidden activation, in ``[0, 1)``.
-            Default: 0. This and the two noise levels may also be given per network
-            (a sequence of ``k`` values, see :func:`per_network`).
+        dropout: drop probability after each hidden activation, in ``[0, 1)``: one
+            value for every network, or a sequence with one value per network (a
+            sweep over ``p`` in one stack, chapter 5). Default: 0.
+            The two noise levels may also be given per network (see :func:`per_network`).
         batch_norm: normalize each hidden pre-activation with the statistics of the
             network's own batch (running averages in eval mode). Default: ``False``.
         input_noise: standard deviation of Gaussian noise added to the inputs during
@@ -122,7 +123,19 @@ class StackedMLP(nn.Module):
             raise ValueError(f"sizes must end with 1 (one logit per network), got {sizes}")
         self.k = len(seeds)
         self.sizes = tuple(sizes)
-        self.p = per_network("dropout", dropout, self.k, check_probability)
+        if isinstance(dropout, (np.ndarray, torch.Tensor)) or (
+            isinstance(dropout, Sequence) and not isinstance(dropout, (str, bytes))
+        ):
+            if len(dropout) != self.k:
+                raise ValueError(
+                    f"dropout must hold one probability per network ({self.k}), "
+                    f"got {len(dropout)} values"
+                )
+            ps = [check_probability(f"dropout[{i}]", v) for i, v in enumerate(dropout)]
+        else:
+            ps = [check_probability("dropout", dropout)] * self.k
+        self.p = ps[0] if len(set(ps)) == 1 else tuple(ps)
+        self.register_buffer("_drop", torch.tensor(ps).view(self.k, 1, 1), persistent=False)
         self.batch_norm = bool(batch_norm)
         non_negative = partial(check_real, low=0.0)
         self.input_noise = per_network("input_noise", input_noise, self.k, non_negative)
@@ -179,8 +192,9 @@ class StackedMLP(nn.Module):
             if self.batch_norm:
                 x = self._normalize(x, i)
             x = torch.relu(x)
-            if self.training and _active(self.p):
-                p = _column(self.p, 2)
+            if self.training and bool(self._drop.any()):
+                # one float for the whole stack (the usual case), else one p per network
+                p = self.p if isinstance(self.p, float) else self._drop
                 keep = torch.rand(x.shape, generator=self.generator) >= p
                 x = x * keep / (1 - p)
         return x.squeeze(-1)
@@ -194,6 +208,36 @@ class StackedMLP(nn.Module):
         for W in self.weights:
             norms = W.norm(dim=1, keepdim=True)  # (k, 1, fan_out): one per unit
             W.mul_(torch.clamp(radius / (norms + 1e-12), max=1.0))
+
+    def subset(self, idx: Sequence[int], dropout: float | None = None, seed: int = 0) -> StackedMLP:
+        """A new stack holding copies of networks ``idx`` (e.g. the ``p = 0.5`` part of a sweep).
+
+        Args:
+            idx: indices of the networks to copy, each in ``[0, k)``.
+            dropout: drop probability of the new stack; ``None`` keeps each network's own.
+            seed: seed of the new stack's random draws. Default: 0.
+
+        Example:
+            >>> sweep = StackedMLP([0, 1, 0, 1], (2, 8, 1), dropout=[0.0, 0.0, 0.5, 0.5])
+            >>> half = sweep.subset([2, 3])
+            >>> half.k, half.p, bool(torch.equal(half.weights[0], sweep.weights[0][2:]))
+            (2, 0.5, True)
+        """
+        if isinstance(idx, (str, bytes)) or not isinstance(idx, Sequence) or not idx:
+            raise TypeError(f"idx must be a non-empty sequence of network indices, got {idx!r}")
+        idx = [check_int(f"idx[{i}]", j, low=0, high=self.k - 1) for i, j in enumerate(idx)]
+        own = [float(v) for v in self._drop.flatten()[idx]]
+        new = StackedMLP(
+            [0] * len(idx),
+            self.sizes,
+            dropout=own if dropout is None else dropout,
+            batch_norm=self.batch_norm,
+            input_noise=self.input_noise,
+            weight_noise=self.weight_noise,
+            seed=seed,
+        )
+        new.load_state_dict({name: t[idx] for name, t in self.state_dict().items()})
+        return new.train(self.training)
 
     def member(self, j: int) -> Callable[[torch.Tensor], torch.Tensor]:
         """Network ``j`` as a function ``(m, d) → logits (m,)`` in eval mode.

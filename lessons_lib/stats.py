@@ -129,18 +129,31 @@ class BiasVariance:
         return self.bias2 + self.variance
 
 
-def bias_variance(predictions: np.ndarray, truth: np.ndarray) -> BiasVariance:
+def bias_variance(
+    predictions: np.ndarray, truth: np.ndarray, *, unbiased: bool = False
+) -> BiasVariance:
     """Decompose the error of predictions made from ``R`` resampled training sets.
+
+    The plug-in squared bias ``(f̄ − f)²`` is itself a noisy estimate: ``f̄`` averages
+    only ``R`` fits, so on average it exceeds the true squared bias by
+    ``variance / R``. Where the variance is large (a weakly penalized model) that
+    excess can swamp the bias. With ``unbiased=True`` the excess is subtracted,
+    ``bias² = (f̄ − f)² − s² / R`` with ``s²`` the ``ddof=1`` variance, and the variance
+    is reported with ``ddof=1``. The sum ``bias² + variance`` is the same either way
+    (it is the mean squared error of the fits), and the unbiased squared bias can come
+    out slightly negative when the true one is below the Monte-Carlo resolution.
 
     Args:
         predictions: array of shape ``(R, n)``, row ``r`` the predictions of the model
             fitted to training set ``r`` at ``n`` fixed test points.
         truth: noiseless target values at the test points, shape ``(n,)``.
+        unbiased: correct the squared bias for the noise of ``f̄`` (chapter 1).
+            Default: ``False``.
 
     Returns:
-        :class:`BiasVariance` with the variance over training sets taken with
-        ``ddof=0`` (it is a property of the distribution of fits, not an estimate of
-        a sample's spread).
+        :class:`BiasVariance`. By default the variance over training sets is taken
+        with ``ddof=0`` (it describes the fits at hand), and the squared bias is the
+        plug-in ``(f̄ − f)²``.
 
     Example:
         >>> bv = bias_variance(np.array([[1.0, 2.0], [3.0, 2.0]]), np.array([1.0, 1.0]))
@@ -153,10 +166,14 @@ def bias_variance(predictions: np.ndarray, truth: np.ndarray) -> BiasVariance:
         raise ValueError(
             f"predictions must have shape (R, n) and truth shape (n,), got {P.shape} and {f.shape}"
         )
+    if unbiased and P.shape[0] < 2:
+        raise ValueError(f"unbiased=True needs at least 2 rows of predictions, got {P.shape[0]}")
     mean_pred = P.mean(axis=0)
     bias2 = float(np.mean((mean_pred - f) ** 2))
-    variance = float(np.mean(P.var(axis=0)))
-    return BiasVariance(bias2, variance)
+    if not unbiased:
+        return BiasVariance(bias2, float(np.mean(P.var(axis=0))))
+    s2 = float(np.mean(P.var(axis=0, ddof=1)))
+    return BiasVariance(bias2 - s2 / P.shape[0], s2)
 
 
 def t_two_sided_p(t: float, df: int) -> float:

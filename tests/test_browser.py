@@ -282,3 +282,30 @@ def test_theme_switch_stays_accessible_when_its_icons_arrive_late(browser, serve
     )
     assert violations == []
     page.close()
+
+
+def test_regularizer_map_links_every_chapter_box(browser, server):
+    # Chapter 1's Mermaid map has a `click` link on each chapter box; Mermaid draws them
+    # only when the site's securityLevel allows links (_config.yml, mermaid_init_config).
+    visit = Visit(browser, f"{server}/book/01_why_regularize.html")
+    page = visit.page
+    wait_for_rendering(page)
+    hrefs = page.evaluate(
+        "() => [...document.querySelectorAll('pre.mermaid svg a')].map("
+        "a => a.getAttribute('href') || a.getAttribute('xlink:href'))"
+    )
+    targets = {h.split("#")[0] for h in hrefs if h}
+    expected = {
+        "03_l1_l2_elastic_net.html",
+        "04_weight_decay.html",
+        "05_dropout.html",
+        "06_batch_norm.html",
+        "07_early_stopping.html",
+        "08_data_augmentation.html",
+        "10_more_regularizers.html",
+    }
+    assert targets == expected, hrefs
+    for target in targets:
+        assert (HTML / "book" / target).is_file(), target
+    assert visit.errors == [] and visit.failed == []
+    page.close()

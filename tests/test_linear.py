@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.linear_model import LinearRegression, Ridge
 
-from lessons_lib.linear import polynomial_features, ridge_fit
+from lessons_lib.linear import polynomial_features, ridge_fit, ridge_fit_batch
 from lessons_lib.metrics import mse
 
 finite = st.floats(-3, 3, allow_nan=False, allow_infinity=False)
@@ -206,3 +206,34 @@ def test_ridge_fit_rejects_invalid_lambdas(lam, error, match):
 def test_ridge_fit_rejects_mismatched_shapes(Phi, y, shapes):
     with pytest.raises(ValueError, match=rf"Phi must have shape \(n, p\) .*got {shapes}"):
         ridge_fit(Phi, y)
+
+
+# --- ridge_fit_batch -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("penalize_intercept", [False, True])
+def test_ridge_fit_batch_matches_ridge_fit_for_every_set_and_lambda(penalize_intercept):
+    rng = np.random.default_rng(3)
+    Phi = rng.standard_normal((6, 15, 4))
+    Y = rng.standard_normal((6, 15))
+    lams = np.array([1e-6, 0.3, 10.0])
+    W = ridge_fit_batch(Phi, Y, lams, penalize_intercept=penalize_intercept)
+    assert W.shape == (3, 6, 4)
+    for i, lam in enumerate(lams):
+        for s in range(6):
+            expected = ridge_fit(Phi[s], Y[s], lam, penalize_intercept=penalize_intercept)
+            np.testing.assert_allclose(W[i, s], expected, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("Phi", "Y", "lams", "match"),
+    [
+        (np.zeros((2, 3)), np.zeros((2, 3)), [1.0], "shape"),
+        (np.zeros((2, 3, 2)), np.zeros((2, 4)), [1.0], "shape"),
+        (np.ones((2, 3, 2)), np.zeros((2, 3)), [0.0], "positive"),
+        (np.ones((2, 3, 2)), np.zeros((2, 3)), [np.nan], "positive"),
+    ],
+)
+def test_ridge_fit_batch_rejects_bad_input(Phi, Y, lams, match):
+    with pytest.raises(ValueError, match=match):
+        ridge_fit_batch(Phi, Y, lams)

@@ -216,6 +216,7 @@ def test_penalties_are_non_negative_and_homogeneous(w, lam):
         ("lam", lambda w, lam, n: lam * (w**2).sum()),
         ("lam/2", lambda w, lam, n: lam / 2 * (w**2).sum()),
         ("lam/2n", lambda w, lam, n: lam / (2 * n) * (w**2).sum()),
+        ("lam/2m", lambda w, lam, n: lam / (2 * n) * (w**2).sum()),  # full batch: m = n
     ],
 )
 def test_to_weight_decay_gives_the_same_sgd_step(convention, penalty):
@@ -226,7 +227,7 @@ def test_to_weight_decay_gives_the_same_sgd_step(convention, penalty):
     w_a = w0.clone().requires_grad_()
     w_b = w0.clone().requires_grad_()
     opt_a = torch.optim.SGD([w_a], lr=lr)
-    opt_b = torch.optim.SGD([w_b], lr=lr, weight_decay=to_weight_decay(lam, convention, n=n))
+    opt_b = torch.optim.SGD([w_b], lr=lr, weight_decay=to_weight_decay(lam, convention, n=n, m=n))
     for _ in range(5):
         for w, opt, extra in ((w_a, opt_a, True), (w_b, opt_b, False)):
             opt.zero_grad()
@@ -245,6 +246,16 @@ def test_to_weight_decay_rejects_bad_arguments():
         to_weight_decay(0.1, "lam/2n")
     with pytest.raises(ValueError, match=r"n must be in \(0.0, inf\), got 0.0"):
         to_weight_decay(0.1, "lam/2n", n=0)
+    with pytest.raises(ValueError, match="m must be given"):
+        to_weight_decay(0.1, "lam/2m", n=100)
+    with pytest.raises(ValueError, match=r"m must be in \(0.0, inf\), got -1"):
+        to_weight_decay(0.1, "lam/2m", m=-1)
+
+
+def test_lam_2m_and_lam_2n_differ_with_mini_batches():
+    # lam/(2m) on each mini-batch of m examples, and lam/(2n) with n training examples,
+    # are different penalties once m < n: each matches its own weight_decay only.
+    assert to_weight_decay(1.0, "lam/2m", m=10) == 10 * to_weight_decay(1.0, "lam/2n", n=100)
 
 
 # --- soft_threshold and the proximal step ------------------------------------------------------

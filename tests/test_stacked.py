@@ -108,6 +108,53 @@ def test_dropout_is_off_in_eval_mode_and_seeded():
     assert torch.equal(StackedMLP([0, 1], (3, 16, 16, 1), dropout=0.5, seed=3).train()(x), again(x))
 
 
+def test_dropout_can_differ_per_network():
+    ps = [0.0, 0.25, 0.75]
+    model = StackedMLP([5, 5, 5], (3, 400, 1), dropout=ps, seed=1)
+    assert model.p == tuple(ps)
+    x = torch.rand(3, 50, 3, generator=gen(7)) + 1.0  # positive inputs
+    with torch.no_grad():
+        W, b = model.weights[0], model.biases[0]
+        hidden = torch.relu(torch.baddbmm(b, x, W))
+        train_out, eval_out = model.train()(x), model.eval()(x)
+    # network 0 has p = 0: training mode is deterministic and equals eval mode
+    torch.testing.assert_close(train_out[0], eval_out[0])
+    assert not torch.allclose(train_out[1:], eval_out[1:])
+    # the same seed gives the same weights: the sweep over p is paired
+    assert torch.equal(model.weights[0][0], model.weights[0][2])
+    # each network drops its own share of the hidden units: replay the masks, drawn as
+    # rand >= p_j from a generator with the model's seed
+    replay = StackedMLP([5, 5, 5], (3, 400, 1), dropout=ps, seed=1).train()
+    keep = torch.rand(hidden.shape, generator=replay.generator) >= torch.tensor(ps).view(3, 1, 1)
+    share = 1 - keep.float().mean(dim=(1, 2))
+    n = hidden[0].numel()
+    for j, p in enumerate(ps):
+        assert abs(float(share[j]) - p) < 5 * math.sqrt(p * (1 - p) / n) + 1e-9
+
+
+def test_one_dropout_value_per_network_is_required():
+    with pytest.raises(ValueError, match=r"one probability per network \(2\), got 3 values"):
+        StackedMLP([0, 1], (2, 4, 1), dropout=[0.1, 0.2, 0.3])
+    with pytest.raises(ValueError, match=r"dropout\[1\] must be in"):
+        StackedMLP([0, 1], (2, 4, 1), dropout=[0.1, 1.0])
+
+
+def test_subset_copies_networks_and_their_dropout():
+    model = StackedMLP([3, 4, 3, 4], (2, 8, 8, 1), dropout=[0.0, 0.0, 0.5, 0.5], batch_norm=True)
+    x = torch.randn(4, 6, 2, generator=gen(8))
+    half = model.subset([2, 3], seed=1)
+    assert half.k == 2 and half.p == 0.5 and half.training
+    with torch.no_grad():
+        torch.testing.assert_close(half.eval()(x[2:]), model.eval()(x)[2:])
+    half.weights[0].data.zero_()  # a copy: the original is untouched
+    assert model.weights[0].abs().sum() > 0
+    assert model.subset([0], dropout=0.25).p == 0.25
+    with pytest.raises(ValueError, match=r"idx\[0\] must be in \[0, 3\], got 4"):
+        model.subset([4])
+    with pytest.raises(TypeError, match="idx must be a non-empty sequence"):
+        model.subset([])
+
+
 def test_zero_dropout_training_output_equals_eval_output():
     model = StackedMLP([0, 1], (3, 8, 1))
     x = torch.randn(2, 5, 3, generator=gen(6))

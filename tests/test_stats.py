@@ -213,6 +213,37 @@ def test_t_quantile_rejects_zero_degrees_of_freedom():
         t_quantile_975(0)
 
 
+# --- bias_variance(unbiased=True) ------------------------------------------------------------
+
+
+def test_unbiased_bias2_removes_the_variance_over_r_excess():
+    # Fits scattered around the truth with no bias at all: the plug-in bias^2 is about
+    # variance / R, the unbiased estimate about 0, averaged over many repetitions.
+    rng = np.random.default_rng(0)
+    truth = np.linspace(-1, 1, 50)
+    plug, unb = [], []
+    for _ in range(400):
+        preds = truth + 2.0 * rng.standard_normal((10, 50))
+        plug.append(bias_variance(preds, truth).bias2)
+        unb.append(bias_variance(preds, truth, unbiased=True).bias2)
+    assert np.mean(plug) == pytest.approx(4.0 / 10, rel=0.05)
+    assert abs(np.mean(unb)) < 0.02
+
+
+@settings(max_examples=40, deadline=None)
+@given(P=arrays(np.float64, st.tuples(st.integers(2, 8), st.integers(1, 6)), elements=finite))
+def test_unbiased_decomposition_keeps_the_total(P):
+    f = np.zeros(P.shape[1])
+    plain, unb = bias_variance(P, f), bias_variance(P, f, unbiased=True)
+    assert unb.total == pytest.approx(plain.total, rel=1e-9, abs=1e-6)
+    assert unb.variance == pytest.approx(np.mean(P.var(axis=0, ddof=1)), rel=1e-12, abs=1e-9)
+
+
+def test_unbiased_needs_two_rows():
+    with pytest.raises(ValueError, match="at least 2"):
+        bias_variance(np.ones((1, 3)), np.ones(3), unbiased=True)
+
+
 # --- t-test p-values and Holm ------------------------------------------------------------------
 
 
