@@ -66,6 +66,11 @@ def _column(value: Strength, dims: int) -> Strength:
     return value.view(-1, *([1] * dims)) if isinstance(value, torch.Tensor) else value
 
 
+def _select(value: Strength, idx: list[int]) -> Strength:
+    """The strengths of the networks ``idx`` (a single float applies to all)."""
+    return value[idx] if isinstance(value, torch.Tensor) else value
+
+
 def _active(value: Strength) -> bool:
     return bool((value > 0).any()) if isinstance(value, torch.Tensor) else value > 0
 
@@ -98,14 +103,16 @@ class StackedMLP(nn.Module):
         torch.Size([3, 5])
     """
 
+    _drop: torch.Tensor
+
     def __init__(
         self,
         seeds: Sequence[int],
         sizes: Sequence[int],
-        dropout: float | Sequence[float] = 0.0,
+        dropout: float | Sequence[float] | np.ndarray | torch.Tensor = 0.0,
         batch_norm: bool = False,
-        input_noise: float | Sequence[float] = 0.0,
-        weight_noise: float | Sequence[float] = 0.0,
+        input_noise: float | Sequence[float] | np.ndarray | torch.Tensor = 0.0,
+        weight_noise: float | Sequence[float] | np.ndarray | torch.Tensor = 0.0,
         seed: int = 0,
     ) -> None:
         super().__init__()
@@ -232,8 +239,8 @@ class StackedMLP(nn.Module):
             self.sizes,
             dropout=own if dropout is None else dropout,
             batch_norm=self.batch_norm,
-            input_noise=self.input_noise,
-            weight_noise=self.weight_noise,
+            input_noise=_select(self.input_noise, idx),
+            weight_noise=_select(self.weight_noise, idx),
             seed=seed,
         )
         new.load_state_dict({name: t[idx] for name, t in self.state_dict().items()})
