@@ -61,7 +61,7 @@ def test_noise_and_dropout_strength_zero_means_no_noise():
     torch.testing.assert_close(a[0], b[0])  # network 0: no dropout, no noise
     assert not torch.allclose(a[1], b[1])
     with pytest.raises(ValueError, match="one value per network"):
-        StackedMLP([0, 1], (2, 8, 1), dropout=[0.1, 0.2, 0.3])
+        StackedMLP([0, 1], (2, 8, 1), input_noise=[0.1, 0.2, 0.3])
 
 
 def test_tune_chooses_the_best_validation_accuracy(data):
