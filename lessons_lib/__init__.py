@@ -19,6 +19,7 @@ Modules:
     early_stopping: the EarlyStopping callback and its replay (chapter 7).
     augmentation: batched, seeded image transforms for the 8x8 digits (chapter 8).
     mixing: mixup, CutMix and label-smoothing targets (chapter 8).
+    convnet: a tiny CNN for the 8x8 digits, many copies trained at once (chapter 8).
     metrics: accuracy, precision, recall, F1, MSE, MAE and R² from scratch (ch. 1, 9).
     diagnostics: diagnose(history) names underfitting, good fit or overfitting (ch. 9).
     regularizers: stochastic depth, a residual MLP, Monte Carlo dropout (chapter 10).

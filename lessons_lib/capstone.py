@@ -12,17 +12,19 @@ are not blurred by differences between draws.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ._validate import check_choice, check_int, check_probability, check_real
 from .data import Split
 from .penalties import param_groups
-from .stacked import StackedMLP
+from .stacked import StackedMLP, per_network
 from .stacked_training import stack_accuracy, train_stack
 from .stats import Summary, summarize
 
@@ -154,7 +156,18 @@ class Config:
 
 @dataclass
 class Result:
-    """Accuracies of one configuration, one entry per seed."""
+    """Accuracies of one configuration, one entry per seed.
+
+    Attributes:
+        config: the configuration (for a tuned one, with the grid's field unset).
+        train_acc, val_acc, test_acc: accuracy per seed.
+        val_loss: validation cross-entropy per seed.
+        test_prob: predicted probability of class 1 on the test set, ``(seeds, n_test)``.
+        model: the trained stack; seed ``j`` is its network ``members[j]``.
+        members: index of each seed's network in ``model``.
+        best_epoch: with early stopping, the epoch each network kept.
+        chosen: for a tuned configuration, the strength chosen for each seed.
+    """
 
     config: Config
     train_acc: np.ndarray
@@ -162,6 +175,10 @@ class Result:
     test_acc: np.ndarray
     model: StackedMLP = field(repr=False)
     best_epoch: np.ndarray | None = None
+    val_loss: np.ndarray | None = None
+    test_prob: torch.Tensor | None = field(default=None, repr=False)
+    members: np.ndarray | None = None
+    chosen: np.ndarray | None = None
 
     @property
     def gap(self) -> np.ndarray:
@@ -169,12 +186,49 @@ class Result:
         return self.train_acc - self.test_acc
 
 
-def _optimizer(model: StackedMLP, config: Config) -> torch.optim.Optimizer:
-    groups = param_groups(model, config.weight_decay)  # weight matrices only
+def _optimizer(
+    model: StackedMLP, config: Config, weight_decay: torch.Tensor | None = None
+) -> torch.optim.Optimizer:
+    """The configuration's optimizer; ``weight_decay`` (one value per network)
+    overrides the configuration's single value."""
+    if weight_decay is None:
+        groups = param_groups(model, config.weight_decay)  # weight matrices only
+    else:
+        groups = param_groups(model, 0.0)
+    opt: torch.optim.Optimizer
     if config.optimizer == "sgd":
-        return torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
-    cls = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam
-    return cls(groups, lr=config.lr, fused=True)
+        opt = torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
+    else:
+        cls = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam
+        opt = cls(groups, lr=config.lr, fused=True)
+    if weight_decay is not None:
+        decay = weight_decay.view(-1, 1, 1)
+        if config.optimizer == "adamw":  # decoupled: shrink the weights before each step
+            lr = config.lr
+
+            @torch.no_grad()
+            def shrink(*_: object) -> None:
+                for W in model.weights:
+                    W.mul_(1 - lr * decay)
+
+            opt.register_step_pre_hook(shrink)
+        else:  # coupled, as torch's weight_decay: add decay * W to the gradient
+            for W in model.weights:
+                W.register_hook(lambda g, W=W: g + decay * W.detach())
+    return opt
+
+
+#: The strengths :func:`run` can take per network (one value per seed or grid point).
+PER_NETWORK = (
+    "weight_decay",
+    "l1",
+    "dropout",
+    "input_noise",
+    "weight_noise",
+    "label_smoothing",
+    "max_norm",
+    "clip_norm",
+)
 
 
 def run(
@@ -183,35 +237,56 @@ def run(
     seeds: Sequence[int],
     sizes: Sequence[int] = (2, 32, 32, 1),
     num_epochs: int = 200,
+    strengths: Mapping[str, Sequence[float]] | None = None,
 ) -> Result:
     """Train one network per seed with ``config`` and measure it on every split.
 
     Network ``j`` starts from weights drawn with ``seeds[j]`` whatever the
     configuration, so results of different configurations are paired by seed.
+
+    Args:
+        config: optimizer and regularizers.
+        data: one data set per seed, stacked (:func:`stacked_splits`).
+        seeds: one seed per network.
+        sizes: layer widths. Default: ``(2, 32, 32, 1)``.
+        num_epochs: full-batch steps. Default: 200.
+        strengths: per-network values overriding fields of ``config`` (names in
+            :data:`PER_NETWORK`), one value per seed.
     """
     if not isinstance(config, Config):
         raise TypeError(f"config must be a Config, got {type(config).__name__}")
+    strengths = dict(strengths or {})
+    unknown = set(strengths) - set(PER_NETWORK)
+    if unknown:
+        raise ValueError(f"strengths can only set {PER_NETWORK}, got {sorted(unknown)}")
+    values = {name: strengths.get(name, getattr(config, name)) for name in PER_NETWORK}
     model = StackedMLP(
         seeds,
         sizes,
-        dropout=config.dropout,
+        dropout=values["dropout"],
         batch_norm=config.batch_norm,
-        input_noise=config.input_noise,
-        weight_noise=config.weight_noise,
+        input_noise=values["input_noise"],
+        weight_noise=values["weight_noise"],
         seed=int(seeds[0]),
     )
+    decay: torch.Tensor | None = None
+    if "weight_decay" in strengths:
+        checked = per_network(
+            "weight_decay", strengths["weight_decay"], model.k, partial(check_real, low=0.0)
+        )
+        decay = torch.as_tensor(checked).expand(model.k)
     history = train_stack(
         model,
         data.X_train,
         data.y_train,
         data.X_val,
         data.y_val,
-        _optimizer(model, config),
+        _optimizer(model, config, decay),
         num_epochs=num_epochs,
-        l1=config.l1,
-        label_smoothing=config.label_smoothing,
-        max_norm=config.max_norm,
-        clip_norm=config.clip_norm,
+        l1=values["l1"],
+        label_smoothing=values["label_smoothing"],
+        max_norm=values["max_norm"],
+        clip_norm=values["clip_norm"],
         patience=config.patience,
         record_every=num_epochs,
     )
@@ -224,9 +299,83 @@ def run(
                 (data.X_test, data.y_test),
             )
         ]
+        val_loss = F.binary_cross_entropy_with_logits(
+            model(data.X_val), data.y_val, reduction="none"
+        ).mean(dim=1)
+        test_prob = torch.sigmoid(model(data.X_test))
     best = history.best_epoch if config.patience is not None else None
     train_acc, val_acc, test_acc = acc
-    return Result(config, train_acc, val_acc, test_acc, model=model, best_epoch=best)
+    return Result(
+        config,
+        train_acc,
+        val_acc,
+        test_acc,
+        model=model,
+        best_epoch=best,
+        val_loss=val_loss.numpy(),
+        test_prob=test_prob,
+        members=np.arange(model.k),
+    )
+
+
+def tune(
+    config: Config,
+    name: str,
+    grid: Sequence[float],
+    data: StackedSplits,
+    seeds: Sequence[int],
+    fixed: Mapping[str, Sequence[float]] | None = None,
+    **kwargs: Any,
+) -> Result:
+    """Choose the strength ``name`` from ``grid`` for each seed on its validation set.
+
+    All grid points of all seeds train side by side in one stack (the grid point
+    ``g`` of seed ``j`` is network ``g * len(seeds) + j``, started from ``seeds[j]``).
+    For each seed the grid point with the highest validation accuracy wins, ties going
+    to the lower validation loss; the test set plays no part in the choice. The result
+    holds the chosen network of every seed, and the chosen values in ``chosen``.
+
+    Args:
+        config: the configuration (its own value of ``name`` is ignored).
+        name: one of :data:`PER_NETWORK`.
+        grid: candidate values.
+        data, seeds: as for :func:`run`.
+        fixed: further per-seed strengths, held fixed over the grid.
+        **kwargs: passed to :func:`run`.
+
+    Example:
+        >>> d = stacked_splits([0, 1], n_train=20, n_val=20, n_test=20)
+        >>> r = tune(Config("L1"), "l1", [1e-4, 1e-2], d, [0, 1], num_epochs=5)
+        >>> r.test_acc.shape, set(r.chosen) <= {1e-4, 1e-2}
+        ((2,), True)
+    """
+    if name not in PER_NETWORK:
+        raise ValueError(f"name must be one of {PER_NETWORK}, got {name!r}")
+    grid = [float(v) for v in grid]
+    if not grid:
+        raise ValueError("grid must hold at least one value")
+    g, k = len(grid), len(seeds)
+    parts = (data.X_train, data.y_train, data.X_val, data.y_val, data.X_test, data.y_test)
+    rep = StackedSplits(*(t.repeat(g, *([1] * (t.dim() - 1))) for t in parts))
+    strengths: dict[str, Sequence[float]] = {name: [v for v in grid for _ in range(k)]}
+    for other, values in (fixed or {}).items():
+        strengths[other] = list(values) * g
+    r = run(config, rep, list(seeds) * g, strengths=strengths, **kwargs)
+    assert r.val_loss is not None and r.test_prob is not None  # set by run()
+    val_acc, val_loss = r.val_acc.reshape(g, k), r.val_loss.reshape(g, k)
+    best = np.lexsort((val_loss, -val_acc), axis=0)[0]  # accuracy first, then loss
+    members = best * k + np.arange(k)
+    return Result(
+        config,
+        r.train_acc[members],
+        r.val_acc[members],
+        r.test_acc[members],
+        model=r.model,
+        val_loss=r.val_loss[members],
+        test_prob=r.test_prob[torch.from_numpy(members)],
+        members=members,
+        chosen=np.array(grid)[best],
+    )
 
 
 def paired_difference(a: Any, b: Any) -> Summary:

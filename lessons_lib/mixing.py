@@ -28,14 +28,20 @@ def _pair(
     num_classes: int,
     alpha: float,
     generator: torch.Generator | None,
+    groups: int = 1,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     x = _check_images(x)
+    groups = check_int("groups", groups, low=1)
+    if len(x) % groups:
+        raise ValueError(f"groups={groups} must divide the batch size {len(x)}")
     num_classes = check_int("num_classes", num_classes, low=2)
     alpha = check_real("alpha", alpha, low=0.0)
     if len(y) != len(x):
         raise ValueError(f"x and y must have the same length, got {len(x)} and {len(y)}")
     targets = _one_hot(y, num_classes)
-    perm = torch.randperm(len(x), generator=generator)
+    size = len(x) // groups  # partners are drawn inside each block of this size
+    inside = torch.randperm(size, generator=generator)
+    perm = (torch.arange(groups)[:, None] * size + inside).flatten()
     if alpha == 0:
         lam = torch.ones(len(x))
     else:
@@ -52,6 +58,7 @@ def mixup(
     num_classes: int,
     alpha: float = 0.2,
     generator: torch.Generator | None = None,
+    groups: int = 1,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Mixup (Zhang et al., 2018): blend each image and its label with a random partner.
 
@@ -65,6 +72,9 @@ def mixup(
         num_classes: number of classes ``K`` of the soft targets.
         alpha: Beta parameter ``α >= 0``; 0 disables mixing. Default: 0.2.
         generator: source of randomness.
+        groups: split the batch into this many equal consecutive blocks and draw every
+            partner inside its own block (a stack of models trained on one flat batch,
+            see :func:`~lessons_lib.augmentation.fit_augmented`). Default: 1.
 
     Returns:
         ``(x_mixed, targets)`` with ``targets`` of shape ``(N, K)``, rows summing to 1.
@@ -75,7 +85,7 @@ def mixup(
         >>> xm.shape, t.shape, bool(torch.allclose(t.sum(1), torch.ones(6)))
         (torch.Size([6, 8, 8]), torch.Size([6, 3]), True)
     """
-    x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator)
+    x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator, groups)
     return mix_pairs(x, targets, lam, perm)
 
 
@@ -117,6 +127,7 @@ def cutmix(
     num_classes: int,
     alpha: float = 1.0,
     generator: torch.Generator | None = None,
+    groups: int = 1,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """CutMix (Yun et al., 2019): paste a box from a random partner; mix labels by area.
 
@@ -134,7 +145,7 @@ def cutmix(
         >>> bool(torch.allclose(t.sum(1), torch.ones(4)))
         True
     """
-    x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator)
+    x, targets, perm, lam = _pair(x, y, num_classes, alpha, generator, groups)
     n, h, w = x.shape
     ratio = torch.sqrt(1 - lam)
     bh = torch.round(ratio * h).long()

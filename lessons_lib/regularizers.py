@@ -2,7 +2,10 @@
 
 * :class:`StochasticDepth` skips a residual branch at random during training
   (Huang et al., 2016), here in its *inverted* form: a kept branch is scaled by
-  ``1 / survival`` so that evaluation needs no change, like inverted dropout.
+  ``1 / survival`` so that evaluation needs no change, like inverted dropout. In
+  ``"batch"`` mode (Huang et al.'s form) one draw decides for the whole batch and a
+  skipped branch is not computed at all; in ``"row"`` mode (torchvision's name) each
+  example gets its own draw and the branch is always computed.
 * :class:`ResidualMLP` is a small residual network to try it on.
 * :func:`mc_dropout_predict` keeps dropout switched on at prediction time and averages
   many passes (Gal and Ghahramani, 2016): the spread of the passes is a cheap measure
@@ -16,7 +19,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real
+from ._validate import check_choice, check_int, check_probability, check_real
 from .dropout import Dropout as CourseDropout
 from .models import eval_mode
 
@@ -25,8 +28,12 @@ from .models import eval_mode
 DROPOUT_TYPES: tuple[type[nn.Module], ...] = (nn.modules.dropout._DropoutNd, CourseDropout)
 
 
+#: The two forms of stochastic depth: one draw per batch, or one per example.
+MODES = ("batch", "row")
+
+
 class StochasticDepth(nn.Module):
-    """``x + b · branch(x) / survival`` with ``b ~ Bernoulli(survival)`` per example.
+    """``x + b · branch(x) / survival`` with ``b ~ Bernoulli(survival)``.
 
     In eval mode (or with ``survival = 1``) it is the plain residual block
     ``x + branch(x)``. Averaged over the random ``b`` the training-mode output equals
@@ -36,6 +43,9 @@ class StochasticDepth(nn.Module):
         branch: the residual branch; must map its input to the same shape.
         survival: probability of keeping the branch, in ``(0, 1]``.
         generator: optional ``torch.Generator`` for the draws. Default: global.
+        mode: ``"row"``: one draw per example, the branch always computed (default);
+            ``"batch"``: one draw per forward pass, and a dropped branch is skipped,
+            which is where the method saves computation.
 
     Example:
         >>> block = StochasticDepth(nn.Linear(3, 3), survival=0.5).eval()
@@ -45,9 +55,14 @@ class StochasticDepth(nn.Module):
     """
 
     def __init__(
-        self, branch: nn.Module, survival: float, generator: torch.Generator | None = None
+        self,
+        branch: nn.Module,
+        survival: float,
+        generator: torch.Generator | None = None,
+        mode: str = "row",
     ) -> None:
         super().__init__()
+        self.mode = check_choice("mode", mode, MODES)
         if not isinstance(branch, nn.Module):
             raise TypeError(f"branch must be a torch.nn.Module, got {type(branch).__name__}")
         self.branch = branch
@@ -55,15 +70,19 @@ class StochasticDepth(nn.Module):
         self.generator = generator
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        out = self.branch(x)
         if not self.training or self.survival == 1.0:
-            return x + out
+            return x + self.branch(x)
+        if self.mode == "batch":
+            if float(torch.rand((), generator=self.generator)) >= self.survival:
+                return x  # skipped: the branch is not computed
+            return x + self.branch(x) / self.survival
+        out = self.branch(x)
         shape = (x.shape[0],) + (1,) * (x.dim() - 1)  # one draw per example
         keep = torch.rand(shape, generator=self.generator) < self.survival
         return x + out * keep / self.survival
 
     def extra_repr(self) -> str:
-        return f"survival={self.survival}"
+        return f"survival={self.survival}, mode={self.mode!r}"
 
 
 class ResidualMLP(nn.Module):
@@ -80,6 +99,8 @@ class ResidualMLP(nn.Module):
         out_features: size of the output.
         final_survival: survival probability of the last block, in ``(0, 1]``;
             1 disables stochastic depth. Default: 1.
+        mode: ``"batch"`` (Huang et al.: skipped blocks are not computed) or
+            ``"row"``, see :class:`StochasticDepth`. Default: ``"batch"``.
         seed: seed of the initial weights and of the draws. Default: 0.
 
     Example:
@@ -96,6 +117,7 @@ class ResidualMLP(nn.Module):
         out_features: int,
         final_survival: float = 1.0,
         seed: int = 0,
+        mode: str = "batch",
     ) -> None:
         super().__init__()
         in_features = check_int("in_features", in_features, low=1)
@@ -116,6 +138,7 @@ class ResidualMLP(nn.Module):
                     nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, width)),
                     survival=1.0 - (block / depth) * (1.0 - final_survival),
                     generator=gen,
+                    mode=mode,
                 )
                 for block in range(1, depth + 1)
             )

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -35,6 +37,44 @@ def _stacked_init(seeds: Sequence[int], fan_in: int, fan_out: int) -> tuple[torc
     return torch.stack(weights), torch.stack(biases)
 
 
+Strength = float | torch.Tensor
+
+
+def per_network(name: str, value: object, k: int, check: Callable[..., float]) -> Strength:
+    """A regularizer strength: one float for every network, or one value per network.
+
+    A sequence (or 1-D tensor) of ``k`` values gives network ``j`` the strength
+    ``value[j]``, so one stack can train a grid of strengths side by side. Each value is
+    validated with ``check(name, v)``.
+
+    Example:
+        >>> per_network("dropout", [0.1, 0.5], 2, check_probability)
+        tensor([0.1000, 0.5000])
+    """
+    if isinstance(value, (torch.Tensor, np.ndarray)) or (
+        isinstance(value, Sequence) and not isinstance(value, (str, bytes))
+    ):
+        values = [float(v) for v in value]
+        if len(values) != k:
+            raise ValueError(f"{name} must hold one value per network (k={k}), got {len(values)}")
+        return torch.tensor([check(f"{name}[{j}]", v) for j, v in enumerate(values)])
+    return check(name, value)
+
+
+def _column(value: Strength, dims: int) -> Strength:
+    """A per-network tensor shaped to broadcast over ``dims`` trailing axes."""
+    return value.view(-1, *([1] * dims)) if isinstance(value, torch.Tensor) else value
+
+
+def _select(value: Strength, idx: list[int]) -> Strength:
+    """The strengths of the networks ``idx`` (a single float applies to all)."""
+    return value[idx] if isinstance(value, torch.Tensor) else value
+
+
+def _active(value: Strength) -> bool:
+    return bool((value > 0).any()) if isinstance(value, torch.Tensor) else value > 0
+
+
 class StackedMLP(nn.Module):
     """``k`` independent ReLU MLPs with one logit each, evaluated in one batched pass.
 
@@ -48,6 +88,7 @@ class StackedMLP(nn.Module):
         dropout: drop probability after each hidden activation, in ``[0, 1)``: one
             value for every network, or a sequence with one value per network (a
             sweep over ``p`` in one stack, chapter 5). Default: 0.
+            The two noise levels may also be given per network (see :func:`per_network`).
         batch_norm: normalize each hidden pre-activation with the statistics of the
             network's own batch (running averages in eval mode). Default: ``False``.
         input_noise: standard deviation of Gaussian noise added to the inputs during
@@ -68,10 +109,10 @@ class StackedMLP(nn.Module):
         self,
         seeds: Sequence[int],
         sizes: Sequence[int],
-        dropout: float | Sequence[float] = 0.0,
+        dropout: float | Sequence[float] | np.ndarray | torch.Tensor = 0.0,
         batch_norm: bool = False,
-        input_noise: float = 0.0,
-        weight_noise: float = 0.0,
+        input_noise: float | Sequence[float] | np.ndarray | torch.Tensor = 0.0,
+        weight_noise: float | Sequence[float] | np.ndarray | torch.Tensor = 0.0,
         seed: int = 0,
     ) -> None:
         super().__init__()
@@ -89,7 +130,9 @@ class StackedMLP(nn.Module):
             raise ValueError(f"sizes must end with 1 (one logit per network), got {sizes}")
         self.k = len(seeds)
         self.sizes = tuple(sizes)
-        if isinstance(dropout, Sequence) and not isinstance(dropout, (str, bytes)):
+        if isinstance(dropout, (np.ndarray, torch.Tensor)) or (
+            isinstance(dropout, Sequence) and not isinstance(dropout, (str, bytes))
+        ):
             if len(dropout) != self.k:
                 raise ValueError(
                     f"dropout must hold one probability per network ({self.k}), "
@@ -101,8 +144,9 @@ class StackedMLP(nn.Module):
         self.p = ps[0] if len(set(ps)) == 1 else tuple(ps)
         self.register_buffer("_drop", torch.tensor(ps).view(self.k, 1, 1), persistent=False)
         self.batch_norm = bool(batch_norm)
-        self.input_noise = check_real("input_noise", input_noise, low=0.0)
-        self.weight_noise = check_real("weight_noise", weight_noise, low=0.0)
+        non_negative = partial(check_real, low=0.0)
+        self.input_noise = per_network("input_noise", input_noise, self.k, non_negative)
+        self.weight_noise = per_network("weight_noise", weight_noise, self.k, non_negative)
         self.generator = make_generator(check_int("seed", seed, low=0))
         self.weights = nn.ParameterList()
         self.biases = nn.ParameterList()
@@ -143,12 +187,12 @@ class StackedMLP(nn.Module):
             raise ValueError(
                 f"x must have shape (k={self.k}, n, d={self.sizes[0]}), got {tuple(x.shape)}"
             )
-        if self.training and self.input_noise > 0:
-            x = x + self.input_noise * self._noise(x.shape)
+        if self.training and _active(self.input_noise):
+            x = x + _column(self.input_noise, 2) * self._noise(x.shape)
         last = len(self.weights) - 1
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            if self.training and self.weight_noise > 0:
-                W = W + self.weight_noise * self._noise(W.shape)
+            if self.training and _active(self.weight_noise):
+                W = W + _column(self.weight_noise, 2) * self._noise(W.shape)
             x = torch.baddbmm(b, x, W)
             if i == last:
                 break
@@ -163,12 +207,14 @@ class StackedMLP(nn.Module):
         return x.squeeze(-1)
 
     @torch.no_grad()
-    def apply_max_norm(self, max_norm: float) -> None:
-        """Project each unit's incoming weight vector onto the ball of radius ``max_norm``."""
-        max_norm = check_real("max_norm", max_norm, low=0.0, low_inclusive=False)
+    def apply_max_norm(self, max_norm: float | Sequence[float] | torch.Tensor) -> None:
+        """Project each unit's incoming weight vector onto the ball of radius ``max_norm``
+        (one radius, or one per network)."""
+        positive = partial(check_real, low=0.0, low_inclusive=False)
+        radius = _column(per_network("max_norm", max_norm, self.k, positive), 2)
         for W in self.weights:
             norms = W.norm(dim=1, keepdim=True)  # (k, 1, fan_out): one per unit
-            W.mul_(torch.clamp(max_norm / (norms + 1e-12), max=1.0))
+            W.mul_(torch.clamp(radius / (norms + 1e-12), max=1.0))
 
     def subset(self, idx: Sequence[int], dropout: float | None = None, seed: int = 0) -> StackedMLP:
         """A new stack holding copies of networks ``idx`` (e.g. the ``p = 0.5`` part of a sweep).
@@ -193,8 +239,8 @@ class StackedMLP(nn.Module):
             self.sizes,
             dropout=own if dropout is None else dropout,
             batch_norm=self.batch_norm,
-            input_noise=self.input_noise,
-            weight_noise=self.weight_noise,
+            input_noise=_select(self.input_noise, idx),
+            weight_noise=_select(self.weight_noise, idx),
             seed=seed,
         )
         new.load_state_dict({name: t[idx] for name, t in self.state_dict().items()})

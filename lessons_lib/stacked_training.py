@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import torch
@@ -20,7 +21,7 @@ from torch import nn
 
 from ._validate import check_int, check_probability, check_real, check_tensor
 from .mixing import smooth_labels
-from .stacked import StackedMLP
+from .stacked import StackedMLP, _active, per_network
 
 
 @dataclass
@@ -67,10 +68,10 @@ def train_stack(
     optimizer: torch.optim.Optimizer,
     *,
     num_epochs: int = 300,
-    l1: float = 0.0,
-    label_smoothing: float = 0.0,
-    max_norm: float | None = None,
-    clip_norm: float | None = None,
+    l1: float | Sequence[float] = 0.0,
+    label_smoothing: float | Sequence[float] = 0.0,
+    max_norm: float | Sequence[float] | None = None,
+    clip_norm: float | Sequence[float] | None = None,
     patience: int | None = None,
     record_every: int = 1,
 ) -> StackHistory:
@@ -97,18 +98,21 @@ def train_stack(
         record_every: record the curves every this many epochs (and at the last one);
             larger values save time when only the end point matters. Default: 1.
 
+    ``l1``, ``label_smoothing``, ``max_norm`` and ``clip_norm`` may also be given per
+    network, as a sequence of ``k`` values (:func:`~lessons_lib.stacked.per_network`).
+
     Returns:
         The :class:`StackHistory` of the run.
     """
     if not isinstance(model, StackedMLP):
         raise TypeError(f"model must be a StackedMLP, got {type(model).__name__}")
     num_epochs = check_int("num_epochs", num_epochs, low=1)
-    l1 = check_real("l1", l1, low=0.0)
-    eps = check_probability("label_smoothing", label_smoothing)
-    if max_norm is not None:
-        max_norm = check_real("max_norm", max_norm, low=0.0, low_inclusive=False)
-    if clip_norm is not None:
-        clip_norm = check_real("clip_norm", clip_norm, low=0.0, low_inclusive=False)
+    k = model.k
+    l1_k = per_network("l1", l1, k, partial(check_real, low=0.0))
+    eps = per_network("label_smoothing", label_smoothing, k, check_probability)
+    positive = partial(check_real, low=0.0, low_inclusive=False)
+    radius = None if max_norm is None else per_network("max_norm", max_norm, k, positive)
+    clip = None if clip_norm is None else per_network("clip_norm", clip_norm, k, positive)
     if patience is not None:
         patience = check_int("patience", patience, low=1)
     record_every = check_int("record_every", record_every, low=1)
@@ -128,8 +132,11 @@ def train_stack(
                 f"{tuple(t.shape)}"
             )
     bce = nn.BCEWithLogitsLoss(reduction="none")
-    smoothed = smooth_labels(y_train.reshape(-1).long(), 2, eps)[:, 1]
-    targets = smoothed.reshape(y_train.shape).to(y_train.dtype)
+    if isinstance(eps, torch.Tensor):  # one ε per network: (1 - ε) y + ε / 2
+        targets = (1 - eps[:, None]) * y_train + eps[:, None] / 2
+    else:
+        smoothed = smooth_labels(y_train.reshape(-1).long(), 2, eps)[:, 1]
+        targets = smoothed.reshape(y_train.shape).to(y_train.dtype)
     params = [p for p in model.parameters() if p.requires_grad]
     history = StackHistory()
     best_loss = torch.full((model.k,), math.inf)
@@ -140,17 +147,18 @@ def train_stack(
         model.train()
         optimizer.zero_grad()
         loss = bce(model(X_train), targets).mean(dim=1).sum()  # networks are independent
-        if l1 > 0:
-            loss = loss + l1 * sum(W.abs().sum() for W in model.weights)
+        if _active(l1_k):
+            per_net = sum(W.abs().flatten(1).sum(dim=1) for W in model.weights)
+            loss = loss + (l1_k * per_net).sum()
         loss.backward()
-        if clip_norm is not None:
-            scale = torch.clamp(clip_norm / (_per_network_grad_norm(params) + 1e-12), max=1.0)
+        if clip is not None:
+            scale = torch.clamp(clip / (_per_network_grad_norm(params) + 1e-12), max=1.0)
             for p in params:
                 if p.grad is not None:
                     p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
         optimizer.step()
-        if max_norm is not None:
-            model.apply_max_norm(max_norm)
+        if radius is not None:
+            model.apply_max_norm(radius)
         record = epoch % record_every == 0 or epoch == num_epochs
         if not record and patience is None:
             continue

@@ -174,3 +174,79 @@ def bias_variance(
         return BiasVariance(bias2, float(np.mean(P.var(axis=0))))
     s2 = float(np.mean(P.var(axis=0, ddof=1)))
     return BiasVariance(bias2 - s2 / P.shape[0], s2)
+
+
+def t_two_sided_p(t: float, df: int) -> float:
+    """Two-sided p-value of Student's t statistic ``t`` with ``df`` degrees of freedom.
+
+    Exact for integer ``df`` (the finite series of Abramowitz and Stegun, 26.7.3-4), so
+    no SciPy import is needed.
+
+    Example:
+        >>> round(t_two_sided_p(2.262157, 9), 4)
+        0.05
+    """
+    df = int(df)
+    if df < 1:
+        raise ValueError(f"df must be at least 1, got {df}")
+    t = abs(float(t))
+    if math.isnan(t):
+        raise ValueError("t must be a number, got nan")
+    theta = math.atan(t / math.sqrt(df))
+    s, c2 = math.sin(theta), math.cos(theta) ** 2
+    term, total = 1.0, 1.0
+    if df % 2 == 1:  # odd: (2/π)(θ + sinθ cosθ (1 + 2/3 cos²θ + ...))
+        for j in range(1, (df - 1) // 2):
+            term *= c2 * (2 * j) / (2 * j + 1)
+            total += term
+        inside = 2 / math.pi * (theta + (s * math.cos(theta) * total if df > 1 else 0.0))
+    else:  # even: sinθ (1 + 1/2 cos²θ + 1·3/(2·4) cos⁴θ + ...)
+        for j in range(1, df // 2):
+            term *= c2 * (2 * j - 1) / (2 * j)
+            total += term
+        inside = s * total
+    return min(1.0, max(0.0, 1.0 - inside))
+
+
+def paired_t_p(differences: Sequence[float]) -> float:
+    """Two-sided p-value of the paired t-test that the mean of ``differences`` is 0.
+
+    Example:
+        >>> round(paired_t_p([0.1, 0.2, 0.15, 0.12]), 4)
+        0.0072
+    """
+    s = summarize(differences)
+    if s.n < 2:
+        raise ValueError(f"differences must hold at least 2 values, got {s.n}")
+    if s.std == 0:
+        return 1.0 if s.mean == 0 else 0.0
+    return t_two_sided_p(s.mean / (s.std / math.sqrt(s.n)), s.n - 1)
+
+
+def holm(p_values: Sequence[float], alpha: float = 0.05) -> np.ndarray:
+    """Holm's step-down adjustment: which of several tests reject at family-wise level
+    ``alpha``.
+
+    Sort the ``m`` p-values; the ``i``-th smallest (from 0) rejects if it and every
+    smaller one satisfy ``p ≤ alpha / (m - i)``. The probability of at least one false
+    rejection among all ``m`` tests is then at most ``alpha``, whatever their dependence.
+
+    Returns:
+        A boolean array, in the order of ``p_values``: ``True`` where the test rejects.
+
+    Example:
+        >>> holm([0.01, 0.04, 0.03, 0.005]).tolist()
+        [True, False, False, True]
+    """
+    p = np.asarray(list(p_values), dtype=float)
+    if p.ndim != 1 or np.any((p < 0) | (p > 1)) or np.any(np.isnan(p)):
+        raise ValueError(f"p_values must be a 1-D sequence of values in [0, 1], got {p}")
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha}")
+    m = p.size
+    reject = np.zeros(m, dtype=bool)
+    for i, idx in enumerate(np.argsort(p, kind="stable")):
+        if p[idx] > alpha / (m - i):
+            break
+        reject[idx] = True
+    return reject

@@ -17,6 +17,7 @@ from lessons_lib.augmentation import (
     random_scale,
     random_shift,
 )
+from lessons_lib.convnet import StackedConvNet
 from lessons_lib.data import digits
 from lessons_lib.mixing import mixup
 from lessons_lib.models import mlp
@@ -128,6 +129,36 @@ def test_fit_augmented_learns_and_is_reproducible(images):
             acc.append((model(x.reshape(32, -1)).argmax(1) == y).float().mean().item())
     assert acc[0] == acc[1]
     assert acc[0] > 0.5
+
+
+def test_fit_augmented_soft_one_hot_targets_train_like_labels(images):
+    x, y = images
+    trained = []
+    for transform in (
+        lambda xb, yb, g: (xb, yb),
+        lambda xb, yb, g: (xb, torch.nn.functional.one_hot(yb, 10).float()),
+    ):
+        model = fit_augmented(mlp(64, [16], 10, seed=0), x, y, transform, 5, seed=2)
+        assert not model.training
+        trained.append(torch.cat([p.detach().flatten() for p in model.parameters()]))
+    torch.testing.assert_close(trained[0], trained[1])
+    model = fit_augmented(
+        mlp(64, [16], 10, seed=0), x, y, lambda xb, yb, g: mixup(xb, yb, 10, 0.4, g), 5
+    )
+    changed = torch.cat([p.detach().flatten() for p in model.parameters()])
+    assert not torch.allclose(changed, trained[0])
+
+
+def test_fit_augmented_stack_trains_each_model_as_if_alone(images):
+    x, y = images
+    X = torch.stack([x, x.flip(-1)])
+    Y = torch.stack([y, y])
+    both = fit_augmented(StackedConvNet([5, 6]), X, Y, None, num_epochs=10, lr=0.02)
+    alone = fit_augmented(StackedConvNet([6]), X[1:], Y[1:], None, num_epochs=10, lr=0.02)
+    torch.testing.assert_close(both.kernel[1:], alone.kernel, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(both.weight[1:], alone.weight, atol=1e-5, rtol=1e-4)
+    with pytest.raises(ValueError, match="y must have shape"):
+        fit_augmented(StackedConvNet([5, 6]), X, y, None, num_epochs=1)
 
 
 def test_fit_augmented_trains_on_soft_targets(images):

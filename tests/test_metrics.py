@@ -251,3 +251,39 @@ def test_mse_names_its_arguments_in_errors():
         mse(np.zeros(3), np.zeros(2))
     with pytest.raises(ValueError, match=r"y_true must be 1-D, got shape \(3, 1\)"):
         mse(np.zeros(3), np.zeros((3, 1)))
+
+
+# --- expected calibration error ----------------------------------------------------------------
+
+
+def test_ece_by_hand():
+    from lessons_lib.metrics import expected_calibration_error as ece
+
+    # bins: 0.9 -> bin 9 (right), 0.8 (0.2 for class 1) -> bin 8 (right), 0.6 and 0.6
+    # -> bin 6, one right one wrong: |0.5 - 0.6| * 2/4 + |1 - 0.9|/4 + |1 - 0.8|/4
+    assert ece([1, 0, 1, 1], [0.9, 0.2, 0.6, 0.4]) == pytest.approx(0.05 + 0.025 + 0.05)
+    two = np.array([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6], [0.6, 0.4]])
+    assert ece([1, 0, 1, 1], two) == pytest.approx(ece([1, 0, 1, 1], two[:, 1]))
+
+
+def test_ece_small_when_calibrated_large_when_overconfident():
+    from lessons_lib.metrics import expected_calibration_error as ece
+
+    rng = np.random.default_rng(0)
+    p = rng.uniform(0, 1, 200_000)
+    y = (rng.uniform(0, 1, p.size) < p).astype(int)  # labels drawn from p: calibrated
+    assert ece(y, p) < 0.01
+    sharp = np.where(p > 0.5, 0.999, 0.001)  # same decisions, full confidence
+    assert ece(y, sharp) > 0.2
+    assert ece(torch.tensor(y), torch.tensor(p)) == pytest.approx(ece(y, p))
+
+
+def test_ece_rejects_bad_input():
+    from lessons_lib.metrics import expected_calibration_error as ece
+
+    with pytest.raises(ValueError, match="num_bins"):
+        ece([0, 1], [0.2, 0.7], num_bins=0)
+    with pytest.raises(ValueError, match="probs must have shape"):
+        ece([0, 1], [0.2, 0.7, 0.1])
+    with pytest.raises(ValueError, match="probabilities"):
+        ece([0, 1], [0.2, 1.7])

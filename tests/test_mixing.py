@@ -61,6 +61,19 @@ def test_mixup_lambdas_follow_beta_alpha_alpha():
     assert float(lam.min()) >= 0.0 and float(lam.max()) <= 1.0
 
 
+@pytest.mark.parametrize("mix", [mixup, cutmix])
+def test_groups_draw_partners_inside_each_block(mix):
+    # Block b holds only label b: mixing inside blocks never brings in another label.
+    y = torch.arange(3).repeat_interleave(4)
+    x = torch.rand(12, 8, 8)
+    _, t = mix(x, y, 3, 1.0, torch.Generator().manual_seed(0), groups=3)
+    torch.testing.assert_close(t, torch.nn.functional.one_hot(y, 3).float())
+    _, t = mix(x, y, 3, 1.0, torch.Generator().manual_seed(0))  # one block: labels mix
+    assert not torch.allclose(t, torch.nn.functional.one_hot(y, 3).float())
+    with pytest.raises(ValueError, match="groups=5 must divide"):
+        mix(x, y, 3, 1.0, groups=5)
+
+
 def test_mixup_with_alpha_zero_is_the_identity():
     x, y = torch.rand(5, 8, 8), torch.tensor([0, 1, 2, 3, 4])
     xm, t = mixup(x, y, 5, 0.0, gen())

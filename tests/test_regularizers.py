@@ -292,6 +292,24 @@ def test_smoothed_optimal_logit_rejects_bad_smoothing(eps):
         smoothed_optimal_logit(eps)
 
 
+def test_batch_mode_skips_the_branch_for_the_whole_batch():
+    calls = []
+    f = branch()
+    f.register_forward_hook(lambda *_: calls.append(1))
+    block = StochasticDepth(f, survival=0.3, generator=gen(11), mode="batch").train()
+    x = torch.randn(5, 4, generator=gen(12))
+    with torch.no_grad():
+        outs = [block(x) for _ in range(2000)]
+    kept = [not torch.equal(o, x) for o in outs]
+    assert sum(calls) == sum(kept)  # a skipped branch is never computed
+    assert abs(sum(kept) / 2000 - 0.3) < 5 * math.sqrt(0.21 / 2000)
+    with torch.no_grad():
+        full = x + f(x) / 0.3
+    assert all(torch.allclose(o, full) for o, k in zip(outs, kept, strict=True) if k)
+    with pytest.raises(ValueError, match="mode"):
+        StochasticDepth(f, 0.5, mode="layer")
+
+
 # --- clip_by_total_norm (the chapter 10 exercise reference) ------------------------------------
 
 

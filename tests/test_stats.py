@@ -242,3 +242,54 @@ def test_unbiased_decomposition_keeps_the_total(P):
 def test_unbiased_needs_two_rows():
     with pytest.raises(ValueError, match="at least 2"):
         bias_variance(np.ones((1, 3)), np.ones(3), unbiased=True)
+
+
+# --- t-test p-values and Holm ------------------------------------------------------------------
+
+
+@given(st.floats(0.0, 50.0), st.integers(1, 40))
+def test_t_two_sided_p_matches_scipy(t, df):
+    from lessons_lib.stats import t_two_sided_p
+
+    assert t_two_sided_p(t, df) == pytest.approx(2 * scipy_stats.t.sf(t, df), abs=1e-9)
+    assert t_two_sided_p(-t, df) == t_two_sided_p(t, df)
+
+
+def test_paired_t_p_matches_scipy():
+    from lessons_lib.stats import paired_t_p
+
+    d = np.random.default_rng(3).normal(0.05, 0.1, 12)
+    assert paired_t_p(d) == pytest.approx(scipy_stats.ttest_1samp(d, 0.0).pvalue, rel=1e-9)
+    assert paired_t_p([0.0, 0.0, 0.0]) == 1.0
+    with pytest.raises(ValueError, match="at least 2"):
+        paired_t_p([0.1])
+
+
+def _holm_reference(p, alpha):
+    """Holm via adjusted p-values: max over the sorted prefix of (m - i) p_(i)."""
+    order = np.argsort(p, kind="stable")
+    adjusted = np.maximum.accumulate([(len(p) - i) * p[j] for i, j in enumerate(order)])
+    out = np.zeros(len(p), dtype=bool)
+    out[order] = np.minimum(adjusted, 1) <= alpha
+    return out
+
+
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=30))
+def test_holm_matches_adjusted_p_values(p):
+    from lessons_lib.stats import holm
+
+    p = np.array(p)
+    assert holm(p, 0.05).tolist() == _holm_reference(p, 0.05).tolist()
+
+
+def test_holm_is_between_bonferroni_and_unadjusted():
+    from lessons_lib.stats import holm
+
+    p = np.array([0.001, 0.012, 0.02, 0.03, 0.2])
+    reject = holm(p, 0.05)
+    assert reject.tolist() == [True, True, False, False, False]  # 0.02 > 0.05/3
+    assert np.all(reject >= (p <= 0.05 / len(p))) and np.all(reject <= (p <= 0.05))
+    with pytest.raises(ValueError, match="p_values"):
+        holm([0.1, 1.5])
+    with pytest.raises(ValueError, match="alpha"):
+        holm([0.1], alpha=0.0)

@@ -5,9 +5,11 @@ instead of a check function the notebook imported. A learner's code runs in the 
 kernel before the test, so any name the notebook defines can have been rebound
 (``check_x = lambda fn: True``) and any module attribute patched. :func:`grade` therefore
 
-1. reloads, from the files on disk, the chapter's check module and every
-   ``lessons_lib`` module it depends on (dependencies first), which undoes patches of
-   those modules;
+1. loads private copies of the chapter's check module and every ``lessons_lib`` module
+   it depends on, from the files on disk, so patches of the modules the notebook uses
+   have no effect on the grade; the notebook's own modules are left as they were (an
+   in-place reload would give classes such as the course's layers a second identity
+   and break ``isinstance`` in later cells);
 2. runs the check on the learner's answer and shows its feedback;
 3. raises :class:`AssertionError` with the feedback's message when the answer is not
    correct, so the graded cell (and nbgrader's feedback report) says why.
@@ -29,74 +31,19 @@ the kernel can still patch NumPy, PyTorch or :mod:`importlib` itself.
 
 from __future__ import annotations
 
-import ast
 import importlib
-import importlib.util
 import re
+import sys
 import types
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 PACKAGE = "lessons_lib"
 _CHECK = re.compile(r"(?P<module>ch\d\d)\.(?P<function>check_\w+)")
 
 
-def _module_file(name: str) -> Path | None:
-    spec = importlib.util.find_spec(name)
-    return Path(spec.origin) if spec and spec.origin and spec.origin.endswith(".py") else None
-
-
-def _package_imports(name: str) -> list[str]:
-    """``lessons_lib`` modules that module ``name`` imports, read from its file on disk."""
-    path = _module_file(name)
-    if path is None:
-        return []
-    package = name.rsplit(".", 1)[0] if not path.name == "__init__.py" else name
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")
-                parts = parts[: len(parts) - node.level + 1]
-                base = ".".join([*parts, base] if base else parts)
-            if base.split(".")[0] != PACKAGE:
-                continue
-            found.append(base)
-            if _is_package(base):  # ``from . import feedback`` imports modules
-                found += [
-                    f"{base}.{a.name}" for a in node.names if _module_file(f"{base}.{a.name}")
-                ]
-        elif isinstance(node, ast.Import):
-            found += [a.name for a in node.names if a.name.split(".")[0] == PACKAGE]
-    return [m for m in dict.fromkeys(found) if m != name and m != PACKAGE]
-
-
-def _is_package(name: str) -> bool:
-    path = _module_file(name)
-    return path is not None and path.name == "__init__.py"
-
-
-def _load_order(name: str) -> list[str]:
-    """``name`` and the ``lessons_lib`` modules it depends on, dependencies first."""
-    order: list[str] = []
-    visiting: set[str] = set()
-
-    def visit(module: str) -> None:
-        if module in order or module in visiting:
-            return
-        visiting.add(module)
-        for dep in _package_imports(module):
-            visit(dep)
-        order.append(module)
-
-    visit(name)
-    return order
-
-
 def fresh_check(check: str) -> Callable[[Callable[..., Any]], Any]:
-    """Return the check function ``check`` from freshly reloaded modules.
+    """Return the check function ``check`` from private, freshly loaded modules.
 
     Args:
         check: ``"chNN.check_name"``, e.g. ``"ch05.check_inverted_dropout"``.
@@ -114,10 +61,15 @@ def fresh_check(check: str) -> Callable[[Callable[..., Any]], Any]:
             f"check must be 'chNN.check_name' (e.g. 'ch05.check_inverted_dropout'), got {check!r}"
         )
     name = f"{PACKAGE}.checks.{match['module']}"
-    module = None
-    for dep in _load_order(name):
-        module = importlib.reload(importlib.import_module(dep))
-    assert module is not None and module.__name__ == name
+    ours = {k: m for k, m in sys.modules.items() if k == PACKAGE or k.startswith(PACKAGE + ".")}
+    for key in ours:
+        del sys.modules[key]
+    try:
+        module = importlib.import_module(name)  # fresh copies, loaded from disk
+    finally:
+        for key in [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]:
+            del sys.modules[key]
+        sys.modules.update(ours)
     return getattr(module, match["function"])
 
 
@@ -190,8 +142,15 @@ def _library_names(fn: Any, seen: set[int] | None = None) -> list[str]:
 
 
 def _from_library(value: Any) -> bool:
+    """Whether ``value`` is a module, function or class of the course library.
+
+    Objects the library made (a model, a data split) are data, not code: a learner's
+    function may use them.
+    """
     if isinstance(value, types.ModuleType):
         return value.__name__.split(".")[0] == PACKAGE
+    if not isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
+        return False
     module = getattr(value, "__module__", None)
     return isinstance(module, str) and module.split(".")[0] == PACKAGE
 
