@@ -14,7 +14,7 @@ The shared core: :mod:`.feedback` (the :class:`Feedback` and the guarded call),
 
 from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
 from .ch01 import check_bias_variance, check_polynomial_features
-from .ch02 import check_backward_pass, check_l2_update
+from .ch02 import check_l2_update, check_tanh_backward
 from .ch03 import check_penalty_gradient, check_soft_threshold
 from .ch04 import check_adamw_step, check_decay_step
 from .ch05 import check_dropout_penalty, check_inverted_dropout
@@ -29,7 +29,7 @@ from .feedback import Feedback
 EXERCISES: dict[str, Exercise] = {
     "check_polynomial_features": ch01.POLYNOMIAL,
     "check_bias_variance": ch01.BIAS_VARIANCE,
-    "check_backward_pass": ch02.BACKWARD,
+    "check_tanh_backward": ch02.TANH_BACKWARD,
     "check_l2_update": ch02.L2_UPDATE,
     "check_penalty_gradient": ch03.PENALTY_GRADIENT,
     "check_soft_threshold": ch03.SOFT_THRESHOLD,
@@ -55,7 +55,6 @@ __all__ = [
     "Exercise",
     "Feedback",
     "check_adamw_step",
-    "check_backward_pass",
     "check_batch_norm_step",
     "check_bias_variance",
     "check_clip_by_norm",
@@ -75,4 +74,5 @@ __all__ = [
     "check_r2",
     "check_should_stop",
     "check_soft_threshold",
+    "check_tanh_backward",
 ]

@@ -1,7 +1,8 @@
 """Checks for chapter 2, *A tiny network by hand*.
 
-The backward pass is compared with ``torch.autograd`` in float64, so a learner's
-derivation is tested against automatic differentiation, as the chapter does.
+The exercise's backward pass is that of the chapter's 2-2-1 network with a tanh hidden
+layer instead of the lesson's ReLU. It is compared with ``torch.autograd`` in float64, so
+a learner's derivation is tested against automatic differentiation, as the chapter does.
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from .feedback import Feedback
 
 KEYS = ("W1", "b1", "W2", "b2")
 
-# --- backward pass ---------------------------------------------------------------------------
+# --- backward pass of the tanh network -------------------------------------------------------
 
 
-def _batch(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
-    """A batch on which some hidden units are off for some examples (so the mask matters)."""
+def _batch(seed: int, m: int, scale: float) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """A batch whose hidden pre-activations are negative, small and (with scale) saturated."""
     rng = np.random.default_rng(seed)
-    X = rng.standard_normal((2, m))
+    X = scale * rng.standard_normal((2, m))
     Y = (np.arange(m) % 2).astype(float)[None, :]
     params = {
         "W1": np.array([[1.2, -0.7], [-0.4, 0.9]]),
@@ -36,7 +37,10 @@ def _batch(seed: int, m: int) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndar
 
 
 def _backward_cases() -> list[Case]:
-    return [Case(_batch(2, 7), "on a batch of 7 examples"), Case(_batch(5, 3), "on 3 examples")]
+    return [
+        Case(_batch(2, 7, 1.0), "on a batch of 7 examples"),
+        Case(_batch(5, 3, 3.0), "on 3 examples, some hidden units saturated (|z| > 2)"),
+    ]
 
 
 def _autograd(X: Any, Y: Any, params: Mapping[str, Any], reduction: str = "mean") -> dict:
@@ -45,7 +49,7 @@ def _autograd(X: Any, Y: Any, params: Mapping[str, Any], reduction: str = "mean"
         for k, v in params.items()
     }
     Z1 = t["W1"] @ torch.tensor(np.asarray(X), dtype=torch.float64) + t["b1"]
-    Z2 = t["W2"] @ torch.relu(Z1) + t["b2"]
+    Z2 = t["W2"] @ torch.tanh(Z1) + t["b2"]
     loss = torch.nn.functional.binary_cross_entropy_with_logits(
         Z2, torch.tensor(np.asarray(Y), dtype=torch.float64), reduction=reduction
     )
@@ -58,7 +62,7 @@ def _manual(
     Y: np.ndarray,
     p: Mapping[str, np.ndarray],
     *,
-    mask: bool = True,
+    derivative: str = "tanh",
     scale: str = "mean",
     sign: float = 1.0,
     output: str = "bce",
@@ -68,7 +72,7 @@ def _manual(
     """Hand-written gradients with one switch per typical mistake."""
     m = X.shape[1]
     Z1 = p["W1"] @ X + p["b1"]
-    A1 = np.maximum(Z1, 0.0)
+    A1 = np.tanh(Z1)
     Y_hat = 1.0 / (1.0 + np.exp(-(p["W2"] @ A1 + p["b2"])))
     d2 = sign * (Y_hat - Y)
     if output == "mse":
@@ -76,8 +80,15 @@ def _manual(
     if scale in ("mean", "twice"):
         d2 = d2 / m
     d1 = p["W2"].T @ d2
-    if mask:
-        d1 = d1 * (Z1 > 0)
+    d1 = (
+        d1
+        * {
+            "tanh": 1.0 - A1**2,
+            "relu": (Z1 > 0).astype(float),
+            "of_z": 1.0 - Z1**2,
+            "none": np.ones_like(Z1),
+        }[derivative]
+    )
     grads = {"W2": d2 @ A1.T, "b2": d2, "W1": d1 @ X.T, "b1": d1}
     if scale == "twice":
         grads["b2"], grads["b1"] = d2.mean(axis=1, keepdims=True), d1.mean(axis=1, keepdims=True)
@@ -105,16 +116,28 @@ def _read_grads(got: Any, case: Case) -> Any:
 
 BACKWARD_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
+        "relu_mask",
+        lambda X, Y, p: _manual(X, Y, p, derivative="relu"),
+        "that is the ReLU's mask (Z1 > 0), the lesson's network: this hidden layer is tanh, "
+        "whose derivative is 1 − a² with a = tanh(z), not 0 or 1.",
+    ),
+    Mistake(
+        "derivative_of_z",
+        lambda X, Y, p: _manual(X, Y, p, derivative="of_z"),
+        "you wrote 1 − z²: the derivative of tanh is 1 − tanh(z)², so square the activation "
+        "A1, not the pre-activation Z1.",
+    ),
+    Mistake(
+        "no_tanh_derivative",
+        lambda X, Y, p: _manual(X, Y, p, derivative="none"),
+        "the hidden layer's derivative is missing: multiply W2ᵀδ⁽²⁾ by tanh'(Z1) before "
+        "forming the hidden layer's gradients.",
+    ),
+    Mistake(
         "summed_loss",
         lambda X, Y, p: _manual(X, Y, p, scale="sum"),
         "every gradient is m times too large: the loss is a mean over the batch, so divide "
         "δ⁽²⁾ by m.",
-    ),
-    Mistake(
-        "no_relu_mask",
-        lambda X, Y, p: _manual(X, Y, p, mask=False),
-        "the ReLU's derivative is missing: multiply W2ᵀδ⁽²⁾ by the mask (Z1 > 0) before "
-        "forming the hidden layer's gradients.",
     ),
     Mistake(
         "sign_flipped",
@@ -158,33 +181,34 @@ def _backward_fallback(value: dict, want: dict, case: Case) -> str:
     )
 
 
-BACKWARD = Exercise(
-    name="backward pass",
+TANH_BACKWARD = Exercise(
+    name="backward pass (tanh)",
     reference=_autograd,
     cases=_backward_cases,
     read=_read_grads,
     mistakes=BACKWARD_MISTAKES,
-    success="all four gradients match autograd, ReLU mask included.",
+    success="all four gradients match autograd, tanh's derivative 1 − a² included.",
     fallback=_backward_fallback,
 )
 
 
-def check_backward_pass(fn: Callable[..., dict]) -> Feedback:
-    """Check a learner's ``backward(X, Y, params) -> dict of gradients`` (2-2-1 network).
+def check_tanh_backward(fn: Callable[..., dict]) -> Feedback:
+    """Check a learner's ``backward(X, Y, params) -> dict of gradients`` (2-2-1, tanh).
 
-    The dict's entries ``W1``, ``b1``, ``W2``, ``b2`` are compared, in the shapes of the
-    parameters, with autograd's gradients of the mean binary cross-entropy on two batches
-    in which some hidden units are inactive. Arrays or tensors, float32 or float64, are
-    accepted.
+    The network is the chapter's, with a tanh hidden layer. The dict's entries ``W1``,
+    ``b1``, ``W2``, ``b2`` are compared, in the shapes of the parameters, with autograd's
+    gradients of the mean binary cross-entropy on two batches whose hidden
+    pre-activations are negative, small, and large enough to saturate tanh. Arrays or
+    tensors, float32 or float64, are accepted.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_backward_pass(lambda X, Y, p: {k: 0 * v for k, v in p.items()}).passed
+        >>> check_tanh_backward(lambda X, Y, p: {k: 0 * v for k, v in p.items()}).passed
         False
     """
-    return BACKWARD.check(fn)
+    return TANH_BACKWARD.check(fn)
 
 
 # --- L2 update -------------------------------------------------------------------------------
