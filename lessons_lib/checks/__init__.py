@@ -16,7 +16,7 @@ from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
 from .ch01 import check_bias_variance, check_polynomial_features
 from .ch02 import check_l2_update, check_tanh_backward
 from .ch03 import check_penalty_gradient, check_soft_threshold
-from .ch04 import check_adamw_step, check_decay_step
+from .ch04 import check_adam_l2_step, check_decay_step
 from .ch05 import check_dropout_penalty, check_inverted_dropout
 from .ch06 import check_batch_norm_step, check_group_norm
 from .ch07 import check_early_stopped_gd, check_should_stop
@@ -34,7 +34,7 @@ EXERCISES: dict[str, Exercise] = {
     "check_penalty_gradient": ch03.PENALTY_GRADIENT,
     "check_soft_threshold": ch03.SOFT_THRESHOLD,
     "check_decay_step": ch04.DECAY_STEP,
-    "check_adamw_step": ch04.ADAMW,
+    "check_adam_l2_step": ch04.ADAM_L2,
     "check_inverted_dropout": ch05.INVERTED_DROPOUT,
     "check_dropout_penalty": ch05.DROPOUT_PENALTY,
     "check_batch_norm_step": ch06.BATCH_NORM_STEP,
@@ -54,7 +54,7 @@ __all__ = [
     "EXERCISES",
     "Exercise",
     "Feedback",
-    "check_adamw_step",
+    "check_adam_l2_step",
     "check_batch_norm_step",
     "check_bias_variance",
     "check_clip_by_norm",

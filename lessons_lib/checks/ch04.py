@@ -122,17 +122,19 @@ def check_decay_step(fn: Callable[..., tuple]) -> Feedback:
     return DECAY_STEP.check(fn)
 
 
-# --- AdamW -----------------------------------------------------------------------------------
+# --- Adam with a coupled L2 penalty ------------------------------------------------------------
 
 _LR, _WD = 0.1, 0.5
 
 
 @functools.lru_cache(maxsize=1)
-def _adamw_cases() -> list[Case]:
-    """Three AdamW steps; step t is a case starting from the state after step t - 1.
+def _adam_l2_cases() -> list[Case]:
+    """Three steps of Adam with an L2 penalty; step t starts from the state after step t - 1.
 
     The reference is written out in NumPy (a test checks it against
-    ``torch.optim.AdamW``), so the check does not pay for torch.optim's first step.
+    ``torch.optim.Adam(weight_decay=...)``), so the check does not pay for torch.optim's
+    first step. The gradients change scale by 100x and 300x between steps, so that a
+    penalty left out of either moving average changes the step.
     """
     rng = np.random.default_rng(5)
     w = rng.standard_normal(4)
@@ -140,13 +142,13 @@ def _adamw_cases() -> list[Case]:
     m, v = np.zeros(4), np.zeros(4)
     cases = []
     for t, g in enumerate(grads, start=1):
-        new = _adamw(w, g, m, v, t, _LR, _WD)
+        new = _adam(w, g, m, v, t, _LR, _WD)
         cases.append(Case((w, g, m, v, t, _LR, _WD), f"at step t={t}", want=new))
         w, m, v = new
     return cases
 
 
-def _adamw(
+def _adam(
     w: Any,
     g: Any,
     m: Any,
@@ -157,30 +159,25 @@ def _adamw(
     *,
     b1: float = 0.9,
     b2: float = 0.999,
-    coupled: bool = False,
+    penalty: str = "coupled",
     correct: bool = True,
-    decay: str = "before",
     returned: str = "new",
     t_shift: int = 0,
 ) -> tuple:
-    """AdamW from the paper's algorithm, with one switch per typical mistake."""
+    """Adam with weight decay, ``penalty`` saying where wd·w enters; one switch per mistake."""
     w, g, m, v = (np.asarray(a, dtype=float) for a in (w, g, m, v))
-    if coupled:
-        g = g + wd * w
-    m_new = b1 * m + (1 - b1) * g
-    v_new = b2 * v + (1 - b2) * g**2
+    g_m = g + wd * w if penalty in ("coupled", "m_only") else g
+    g_v = g + wd * w if penalty == "coupled" else g
+    m_new = b1 * m + (1 - b1) * g_m
+    v_new = b2 * v + (1 - b2) * g_v**2
     tc = t + t_shift
     m_hat = m_new / (1 - b1**tc) if correct else m_new
     v_hat = v_new / (1 - b2**tc) if correct else v_new
-    step = lr * m_hat / (np.sqrt(v_hat) + 1e-8)
-    if coupled or decay == "none":
-        w_new = w - step
-    elif decay == "before":
-        w_new = w * (1 - lr * wd) - step
-    elif decay == "after":
-        w_new = (w - step) * (1 - lr * wd)
-    else:  # decay not scaled by the learning rate
-        w_new = w * (1 - wd) - step
+    if penalty == "after_moments":
+        m_hat = m_hat + wd * w
+    w_new = w - lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+    if penalty == "decoupled":
+        w_new = w_new - lr * wd * w
     if returned == "old":
         return w_new, m, v
     if returned == "hat":
@@ -188,21 +185,35 @@ def _adamw(
     return w_new, m_new, v_new
 
 
-def _adamw_reference(w, g, m, v, t, lr, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
-    return _adamw(w, g, m, v, t, lr, weight_decay, b1=beta1, b2=beta2)
+def _adam_l2_reference(w, g, m, v, t, lr, weight_decay, beta1=0.9, beta2=0.999, eps=1e-8):
+    return _adam(w, g, m, v, t, lr, weight_decay, b1=beta1, b2=beta2)
 
 
 def _variant(**switches: Any) -> Callable[..., tuple]:
-    return lambda w, g, m, v, t, lr, wd, *rest, **kw: _adamw(w, g, m, v, t, lr, wd, **switches)
+    return lambda w, g, m, v, t, lr, wd, *rest, **kw: _adam(w, g, m, v, t, lr, wd, **switches)
 
 
-ADAMW_MISTAKES: tuple[Mistake, ...] = (
+ADAM_L2_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
-        "adam_with_l2",
-        _variant(coupled=True),
-        "that is Adam with an L2 penalty (wd·w added to the gradient): AdamW decays the "
-        "weights directly, outside the division by √v̂.",
+        "decoupled_decay",
+        _variant(penalty="decoupled"),
+        "that is AdamW: you shrank w directly by η·wd·w. Adam with an L2 penalty adds "
+        "wd·w to the gradient before the moving averages, so the penalty is divided by √v̂ "
+        "like the rest of the gradient.",
     ),
+    Mistake(
+        "penalty_after_moments",
+        _variant(penalty="after_moments"),
+        "the penalty wd·w enters after the moving averages; add it to the gradient first, "
+        "so that both m and v average the penalized gradient.",
+    ),
+    Mistake(
+        "penalty_not_in_v",
+        _variant(penalty="m_only"),
+        "m averages the penalized gradient but v averages the square of the data gradient "
+        "only: square the penalized gradient g + wd·w.",
+    ),
+    Mistake("no_penalty", _variant(penalty="none"), "the penalty is missing: add wd·w to grad."),
     Mistake(
         "betas_swapped",
         _variant(b1=0.999, b2=0.9),
@@ -220,18 +231,6 @@ ADAMW_MISTAKES: tuple[Mistake, ...] = (
         "the bias correction uses the wrong step count: t is already the 1-based number "
         "of this step.",
     ),
-    Mistake("no_decay", _variant(decay="none"), "the decay is missing: shrink w by 1 − η·wd."),
-    Mistake(
-        "decay_without_lr",
-        _variant(decay="unscaled"),
-        "the decoupled decay is scaled by the learning rate: w·(1 − η·wd).",
-    ),
-    Mistake(
-        "decay_after_step",
-        _variant(decay="after"),
-        "you decayed after the Adam step; decay the current weights, then subtract the "
-        "Adam step (PyTorch's order).",
-    ),
     Mistake(
         "old_averages",
         _variant(returned="old"),
@@ -246,38 +245,39 @@ ADAMW_MISTAKES: tuple[Mistake, ...] = (
 )
 
 
-def _adamw_fallback(value: tuple, want: tuple, case: Case) -> str:
+def _adam_l2_fallback(value: tuple, want: tuple, case: Case) -> str:
     bad = wrong_parts(value, want, ("w", "m", "v"), FLOAT64)
     return (
-        f"{', '.join(bad)} differ from torch.optim.AdamW: expected w = "
+        f"{', '.join(bad)} differ from torch.optim.Adam(weight_decay=...): expected w = "
         f"{np.round(want[0], 6).tolist()}, got {np.round(value[0], 6).tolist()}."
     )
 
 
-ADAMW = Exercise(
-    name="AdamW step",
-    reference=_adamw_reference,
-    cases=_adamw_cases,
+ADAM_L2 = Exercise(
+    name="Adam + L2 step",
+    reference=_adam_l2_reference,
+    cases=_adam_l2_cases,
     read=tuple_reader(("w", "m", "v")),
-    mistakes=ADAMW_MISTAKES,
-    success="three steps match torch.optim.AdamW, moving averages included.",
-    fallback=_adamw_fallback,
+    mistakes=ADAM_L2_MISTAKES,
+    success="three steps match torch.optim.Adam(weight_decay=...), moving averages included.",
+    fallback=_adam_l2_fallback,
     parts=("w", "m", "v"),
 )
 
 
-def check_adamw_step(fn: Callable[..., tuple]) -> Feedback:
-    """Check a learner's ``adamw(w, grad, m, v, t, lr, weight_decay, ...) -> (w, m, v)``.
+def check_adam_l2_step(fn: Callable[..., tuple]) -> Feedback:
+    """Check a learner's ``adam_l2(w, grad, m, v, t, lr, weight_decay, ...) -> (w, m, v)``.
 
-    The reference is ``torch.optim.AdamW`` (default betas and eps): the learner's step is
-    called from the optimizer's state at each of three steps, and the new weights and
+    The reference is ``torch.optim.Adam`` with ``weight_decay`` (default betas and eps),
+    that is Adam on the gradient of the data loss plus an L2 penalty: the learner's step
+    is called from the optimizer's state at each of three steps, and the new weights and
     both moving averages are compared.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
 
     Example:
-        >>> check_adamw_step(lambda w, g, m, v, t, lr, wd, *a: (w, m, v)).passed
+        >>> check_adam_l2_step(lambda w, g, m, v, t, lr, wd, *a: (w, m, v)).passed
         False
     """
-    return ADAMW.check(fn)
+    return ADAM_L2.check(fn)
