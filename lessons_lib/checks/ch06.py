@@ -19,18 +19,25 @@ from .feedback import Feedback
 
 
 def _bn_cases() -> list[Case]:
+    """(N, C, L) batches: several lengths L, and N = 1 with L > 1 (legal in training mode)."""
     gen = torch.Generator().manual_seed(0)
-    x = torch.randn(6, 3, generator=gen, dtype=torch.float64) * torch.tensor([1.0, 2.0, 4.0]) + 3
-    x2 = torch.randn(5, 2, generator=gen, dtype=torch.float64) * 0.3 - 1
+    scale = torch.tensor([1.0, 2.0, 4.0], dtype=torch.float64)[None, :, None]
+    x = torch.randn(4, 3, 5, generator=gen, dtype=torch.float64) * scale + 3
+    x2 = torch.randn(1, 2, 6, generator=gen, dtype=torch.float64) * 0.3 - 1
+    x3 = torch.randn(6, 2, 1, generator=gen, dtype=torch.float64) * 2 + 0.5
     rm = torch.tensor([0.5, -1.0, 2.0], dtype=torch.float64)
     rv = torch.tensor([1.5, 0.5, 3.0], dtype=torch.float64)
     rm2 = torch.tensor([0.2, -0.4], dtype=torch.float64)
     rv2 = torch.tensor([0.8, 2.0], dtype=torch.float64)
     return [
-        Case((x, rm, rv, True, 0.2, 1e-5), "training mode, momentum 0.2"),
-        Case((x2, rm2, rv2, True, 0.5, 0.01), "training mode, momentum 0.5, eps 0.01"),
-        Case((x, rm, rv, False, 0.2, 1e-5), "eval mode"),
-        Case((x2, rm2, rv2, False, 0.5, 0.01), "eval mode, eps 0.01"),
+        Case((x, rm, rv, True, 0.2, 1e-5), "training mode, x of shape (4, 3, 5), momentum 0.2"),
+        Case(
+            (x2, rm2, rv2, True, 0.5, 0.01),
+            "training mode, x of shape (1, 2, 6), momentum 0.5, eps 0.01",
+        ),
+        Case((x3, rm2, rv2, True, 0.1, 1e-5), "training mode, x of shape (6, 2, 1)"),
+        Case((x, rm, rv, False, 0.2, 1e-5), "eval mode, x of shape (4, 3, 5)"),
+        Case((x2, rm2, rv2, False, 0.5, 0.01), "eval mode, x of shape (1, 2, 6), eps 0.01"),
     ]
 
 
@@ -51,24 +58,34 @@ def _bn(
     y_var: str = "biased",
     y_stats: str = "batch",
     rv_var: str = "unbiased",
+    count: str = "NL",
     swap_momentum: bool = False,
     update: str = "training",
     eps_outside: bool = False,
     eval_stats: str = "running",
 ) -> tuple:
-    """Batch norm written out, with one switch per typical mistake."""
-    mean, var_b, var_u = x.mean(0), x.var(0, unbiased=False), x.var(0, unbiased=True)
+    """Batch norm of an (N, C, L) input written out, with one switch per typical mistake."""
+    n, length = x.shape[0], x.shape[2]
+    mean, var_b = x.mean((0, 2)), x.var((0, 2), unbiased=False)
+    k = n * length if count == "NL" else n
+    var_u = var_b * k / (k - 1)  # raises ZeroDivisionError for N = 1 and count "N"
+
+    def per_channel(v: torch.Tensor) -> torch.Tensor:
+        return v[None, :, None]
+
     if training:
         if y_stats == "batch":
-            mu, var = mean, (var_b if y_var == "biased" else var_u)
+            mu, var = per_channel(mean), per_channel(var_b if y_var == "biased" else var_u)
+        elif y_stats == "over_n":  # per channel and position
+            mu, var = x.mean(0, keepdim=True), x.var(0, unbiased=False, keepdim=True)
         elif y_stats == "running":
-            mu, var = rm, rv
-        else:  # statistics over the whole batch and all features
+            mu, var = per_channel(rm), per_channel(rv)
+        else:  # statistics over the whole batch, all channels
             mu, var = x.mean(), x.var(unbiased=False)
     elif eval_stats == "running":
-        mu, var = rm, rv
+        mu, var = per_channel(rm), per_channel(rv)
     else:
-        mu, var = mean, var_b
+        mu, var = per_channel(mean), per_channel(var_b)
     y = (x - mu) / (torch.sqrt(var) + eps if eps_outside else torch.sqrt(var + eps))
     if training or update == "always":
         a, b = (momentum, 1 - momentum) if swap_momentum else (1 - momentum, momentum)
@@ -85,10 +102,29 @@ def _bn_variant(**switches: Any) -> Callable[..., tuple]:
 
 BATCH_NORM_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
+        "stats_over_n_only",
+        _bn_variant(y_stats="over_n"),
+        "y is normalized with statistics over N only, one per channel and position: take "
+        "the mean and variance of each channel over the batch and the length together, "
+        "dims (0, 2).",
+    ),
+    Mistake(
+        "correction_with_n",
+        _bn_variant(count="N"),
+        "the running variance's correction counts N values per channel, but each channel "
+        "has N·L of them: the unbiased variance divides by N·L − 1.",
+    ),
+    Mistake(
+        "running_var_biased",
+        _bn_variant(rv_var="biased"),
+        "the running variance is updated with the *unbiased* batch variance (N·L − 1 in "
+        "the denominator), although the forward pass uses the biased one.",
+    ),
+    Mistake(
         "y_unbiased_variance",
         _bn_variant(y_var="unbiased"),
-        "y is normalized with the unbiased variance (dividing by N − 1): the forward pass "
-        "uses the biased batch variance, x.var(0, unbiased=False).",
+        "y is normalized with the unbiased variance (dividing by N·L − 1): the forward pass "
+        "uses the biased batch variance.",
     ),
     Mistake(
         "y_running_stats_in_training",
@@ -98,8 +134,7 @@ BATCH_NORM_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "y_global_stats",
         _bn_variant(y_stats="global"),
-        "take the mean and variance of each feature over the batch (dim 0), not of all "
-        "entries together.",
+        "take the mean and variance of each channel (dim 1 is kept), not of all entries together.",
     ),
     Mistake(
         "eps_outside_sqrt",
@@ -111,12 +146,6 @@ BATCH_NORM_MISTAKES: tuple[Mistake, ...] = (
         _bn_variant(swap_momentum=True),
         "momentum is the weight of the *new* batch value in PyTorch: "
         "(1 − momentum)·running + momentum·batch.",
-    ),
-    Mistake(
-        "running_var_biased",
-        _bn_variant(rv_var="biased"),
-        "the running variance is updated with the *unbiased* batch variance (divide by "
-        "N − 1), although the forward pass uses the biased one.",
     ),
     Mistake(
         "no_update",
@@ -146,17 +175,21 @@ def _read_bn(got: Any, case: Case) -> Any:
 
 def _bn_fallback(value: tuple, want: tuple, case: Case) -> str:
     bad = wrong_parts(value, want, ("y", "new_running_mean", "new_running_var"), FLOAT64)
-    return f"{', '.join(bad)} wrong; compare with the chapter's two modes step by step."
+    return (
+        f"{', '.join(bad)} wrong; compare with nn.BatchNorm1d(C, affine=False) on an "
+        "(N, C, L) input, in both modes."
+    )
 
 
 BATCH_NORM_STEP = Exercise(
-    name="batch norm step",
+    name="batch norm step (N, C, L)",
     reference=_bn_reference,
     cases=_bn_cases,
     read=_read_bn,
     mistakes=BATCH_NORM_MISTAKES,
-    success="batch statistics (biased variance) in training, momentum update with the "
-    "unbiased variance, running statistics untouched and used in eval mode.",
+    success="statistics per channel over N and L (biased variance) in training, momentum "
+    "update with the unbiased variance over N·L values, running statistics untouched and "
+    "used in eval mode.",
     fallback=_bn_fallback,
     parts=("y", "new_running_mean", "new_running_var"),
 )
@@ -165,9 +198,11 @@ BATCH_NORM_STEP = Exercise(
 def check_batch_norm_step(fn: Callable[..., tuple]) -> Feedback:
     """Check a learner's ``batch_norm_step(x, running_mean, running_var, training, momentum, eps)``.
 
-    The triple ``(y, new_running_mean, new_running_var)`` is compared with PyTorch's
-    conventions in training and in eval mode, for two batches, momenta and values of
-    ``eps``; every part must have the right shape.
+    ``x`` has shape (N, C, L), as ``nn.BatchNorm1d`` accepts with a length axis; the
+    running statistics have shape (C,). The triple ``(y, new_running_mean,
+    new_running_var)`` is compared with PyTorch's conventions (no affine parameters) in
+    training and in eval mode, for three shapes (N = 1 with L > 1 among them), two
+    momenta and two values of ``eps``; every part must have the right shape.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
