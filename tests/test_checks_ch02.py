@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from lessons_lib.checks import check_tanh_backward, check_l2_update
+from lessons_lib.checks import check_l2_update, check_tanh_backward
 
 
 def backward_numpy(X, Y, p, dtype=np.float64):
