@@ -116,19 +116,25 @@ wrong(C, "sum over points", "bias")(lambda P, f: (((P.mean(0) - f) ** 2).sum(), 
 
 def _fwd(X, Y, p):
     Z1 = p["W1"] @ X + p["b1"]
-    A1 = np.maximum(Z1, 0)
+    A1 = np.tanh(Z1)
     Yh = 1 / (1 + np.exp(-(p["W2"] @ A1 + p["b2"])))
     return Z1, A1, Yh
 
 
-def _bp(X, Y, p, *, mask_on="Z1", m_div=True, bias="sum", dz_scale=1.0):
+def _bp(X, Y, p, *, deriv="tanh", m_div=True, bias="sum", dz_scale=1.0):
     Z1, A1, Yh = _fwd(X, Y, p)
     m = X.shape[1]
     d2 = (Yh - Y) * dz_scale / (m if m_div else 1)
     d1 = p["W2"].T @ d2
-    if mask_on == "Z1":
+    if deriv == "tanh":
+        d1 = d1 * (1 - A1**2)
+    elif deriv == "cosh":
+        d1 = d1 / np.cosh(Z1) ** 2
+    elif deriv == "relu":
         d1 = d1 * (Z1 > 0)
-    elif mask_on == "A1value":
+    elif deriv == "z":
+        d1 = d1 * (1 - Z1**2)
+    elif deriv == "A1value":
         d1 = d1 * A1
     b = (
         (lambda d: d.sum(1, keepdims=True))
@@ -138,21 +144,23 @@ def _bp(X, Y, p, *, mask_on="Z1", m_div=True, bias="sum", dz_scale=1.0):
     return {"W2": d2 @ A1.T, "b2": b(d2), "W1": d1 @ X.T, "b1": b(d1)}
 
 
-C = "check_backward_pass"
+C = "check_tanh_backward"
 right(C, "einsum")(
     lambda X, Y, p: (
         lambda Z1, A1, Yh: (
             lambda d2: {
                 "W2": np.einsum("ik,jk->ij", d2, A1),
                 "b2": d2.sum(1, keepdims=True),
-                "W1": np.einsum("ik,jk->ij", (p["W2"].T @ d2) * (Z1 > 0), X),
-                "b1": ((p["W2"].T @ d2) * (Z1 > 0)).sum(1, keepdims=True),
+                "W1": np.einsum("ik,jk->ij", (p["W2"].T @ d2) * (1 - A1 * A1), X),
+                "b1": ((p["W2"].T @ d2) * (1 - A1 * A1)).sum(1, keepdims=True),
             }
         )((Yh - Y) / X.shape[1])
     )(*_fwd(X, Y, p))
 )
-right(C, "heaviside mask, float32 tensors")(
-    lambda X, Y, p: {k: torch.tensor(v, dtype=torch.float32) for k, v in _bp(X, Y, p).items()}
+right(C, "sech squared, float32 tensors")(
+    lambda X, Y, p: {
+        k: torch.tensor(v, dtype=torch.float32) for k, v in _bp(X, Y, p, deriv="cosh").items()
+    }
 )
 right(C, "b2 as python float in nested list")(
     lambda X, Y, p: {**_bp(X, Y, p), "b2": [[float(_bp(X, Y, p)["b2"][0, 0])]]}
@@ -161,17 +169,21 @@ right(C, "autograd with requires_grad outputs")(
     lambda X, Y, p: (
         lambda t: (
             F.binary_cross_entropy_with_logits(
-                t["W2"] @ torch.relu(t["W1"] @ torch.tensor(X) + t["b1"]) + t["b2"], torch.tensor(Y)
+                t["W2"] @ torch.tanh(t["W1"] @ torch.tensor(X) + t["b1"]) + t["b2"], torch.tensor(Y)
             ).backward(),
             {k: v.grad * 1 for k, v in t.items()},
         )[1]
     )({k: torch.tensor(v, requires_grad=True) for k, v in p.items()})
 )
-wrong(C, "mask from activations' values", "ReLU")(lambda X, Y, p: _bp(X, Y, p, mask_on="A1value"))
+wrong(C, "relu mask kept from the lesson", "ReLU")(lambda X, Y, p: _bp(X, Y, p, deriv="relu"))
+wrong(C, "1 - z^2", "1 − z²")(lambda X, Y, p: _bp(X, Y, p, deriv="z"))
+wrong(C, "multiplied by the activation", "derivative")(
+    lambda X, Y, p: _bp(X, Y, p, deriv="A1value")
+)
 wrong(C, "no 1/m", "m times")(lambda X, Y, p: _bp(X, Y, p, m_div=False))
 wrong(C, "bias mean", "divided by m twice")(lambda X, Y, p: _bp(X, Y, p, bias="mean"))
 wrong(C, "d2 = y - yhat", "sign")(lambda X, Y, p: _bp(X, Y, p, dz_scale=-1.0))
-wrong(C, "no mask at all", "ReLU")(lambda X, Y, p: _bp(X, Y, p, mask_on="none"))
+wrong(C, "no derivative at all", "derivative")(lambda X, Y, p: _bp(X, Y, p, deriv="none"))
 wrong(C, "W grads transposed", "transposed")(
     lambda X, Y, p: {k: (v.T if k[0] == "W" else v) for k, v in _bp(X, Y, p).items()}
 )
@@ -306,35 +318,49 @@ def _adam(w, g, m, v, t, lr, wd, b1=0.9, b2=0.999, eps=1e-8, **sw):
     return w * (1 - lr * wd) - lr * step, m2, v2
 
 
-C = "check_adamw_step"
-right(C, "decay folded into the step")(
-    lambda w, g, m, v, t, lr, wd, *a: (lambda W, M, V: (W, M, V))(*_adam(w, g, m, v, t, lr, wd))
+def _adam_l2(w, g, m, v, t, lr, wd, b1=0.9, b2=0.999, eps=1e-8, **sw):
+    g2 = g if sw.get("decoupled") else g + wd * w
+    m2 = b1 * m + (1 - b1) * g2
+    v2 = b2 * v + (1 - b2) * (np.abs(g2) if sw.get("abs_v") else g2**2)
+    mh, vh = (m2, v2) if sw.get("no_hat") else (m2 / (1 - b1**t), v2 / (1 - b2**t))
+    den = np.sqrt(vh + eps) if sw.get("eps_in_sqrt") else np.sqrt(vh) + eps
+    w2 = w - lr * mh / den
+    if sw.get("decoupled"):
+        w2 = w2 - lr * wd * w
+    if sw.get("return_hat"):
+        return w2, mh, vh
+    return w2, m2, v2
+
+
+C = "check_adam_l2_step"
+right(C, "penalized gradient written inline")(
+    lambda w, g, m, v, t, lr, wd, *a: (lambda W, M, V: (W, M, V))(*_adam_l2(w, g, m, v, t, lr, wd))
 )
 right(C, "float32 tensors")(
     lambda w, g, m, v, t, lr, wd, *a: tuple(
-        torch.tensor(x, dtype=torch.float32) for x in _adam(w, g, m, v, t, lr, wd)
+        torch.tensor(x, dtype=torch.float32) for x in _adam_l2(w, g, m, v, t, lr, wd)
     )
 )
 right(C, "eps inside sqrt (tiny difference)")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, eps_in_sqrt=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, eps_in_sqrt=True)
 )
-wrong(C, "Adam + L2 written via torch.optim.Adam", "L2 penalty")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, coupled=True)
+wrong(C, "AdamW written instead", "AdamW")(
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, decoupled=True)
 )
 wrong(C, "no bias correction", "bias corrections")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, no_hat=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, no_hat=True)
 )
 wrong(C, "returns m-hat", "without bias correction")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, return_hat=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, return_hat=True)
 )
 wrong(C, "betas passed swapped", "swapped")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, b1=0.999, b2=0.9)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, b1=0.999, b2=0.9)
 )
 wrong(C, "abs grad in v", "")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, abs_v=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, abs_v=True)
 )
-wrong(C, "wd added to the step, doubled", "")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam(w, g, m, v, t, lr, wd, wd_inside=True)
+wrong(C, "penalty forgotten", "penalty")(
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, 0.0 * wd)
 )
 
 # ============================================================================ chapter 5
@@ -405,15 +431,22 @@ wrong(C, "w not squared", "")(lambda X, w, p: p / (1 - p) * np.dot(np.abs(w), (X
 
 
 def _bn(x, rm, rv, training, momentum=0.1, eps=1e-5, **sw):
+    dims = sw.get("dims", (0, 2))
+    k = x.shape[0] * x.shape[2]
     if training:
-        mu, var = x.mean(0), x.var(0, unbiased=sw.get("y_unbiased", False))
-        y = (x - mu) / torch.sqrt(var + eps)
+        mu = x.mean(dims)
+        var = x.var(dims, unbiased=False)
+        if sw.get("y_unbiased"):
+            var = var * k / (k - 1)
+        y = (x - mu[:, None]) / torch.sqrt(var[:, None] + eps)
         a = sw.get("a", 1 - momentum)
-        upd = x.var(0, unbiased=not sw.get("rv_biased", False))
+        n = x.shape[0] if sw.get("count_n") else k
+        upd = var if sw.get("rv_biased") else x.var(dims, unbiased=False) * n / (n - 1)
         return y, a * rm + (1 - a) * mu, a * rv + (1 - a) * upd
     if sw.get("eval_batch"):
-        return (x - x.mean(0)) / torch.sqrt(x.var(0, unbiased=False) + eps), rm, rv
-    return (x - rm) / torch.sqrt(rv + eps), rm, rv
+        mu, var = x.mean((0, 2)), x.var((0, 2), unbiased=False)
+        return (x - mu[:, None]) / torch.sqrt(var[:, None] + eps), rm, rv
+    return (x - rm[:, None]) / torch.sqrt(rv[:, None] + eps), rm, rv
 
 
 C = "check_batch_norm_step"
@@ -424,18 +457,30 @@ right(C, "F.batch_norm on clones")(
     )(rm.clone(), rv.clone())
 )
 right(C, "numpy arrays")(lambda *a: tuple(t.numpy() for t in _bn(*a)))
+right(C, "nn.BatchNorm1d module")(
+    lambda x, rm, rv, tr, mo=0.1, eps=1e-5: (
+        lambda layer: (
+            layer.running_mean.copy_(rm),
+            layer.running_var.copy_(rv),
+            layer.train(tr),
+            (layer(x), layer.running_mean, layer.running_var),
+        )[-1]
+    )(nn.BatchNorm1d(x.shape[1], eps=eps, momentum=mo, affine=False).double())
+)
 wrong(C, "y unbiased", "unbiased variance")(lambda *a: _bn(*a, y_unbiased=True))
 wrong(C, "momentum as weight of old", "momentum")(
     lambda x, rm, rv, tr, mo=0.1, eps=1e-5: _bn(x, rm, rv, tr, mo, eps, a=mo)
 )
 wrong(C, "running var biased", "unbiased")(lambda *a: _bn(*a, rv_biased=True))
+wrong(C, "correction with N", "N·L")(lambda *a: _bn(*a, count_n=True))
 wrong(C, "eval uses batch stats", "running statistics")(lambda *a: _bn(*a, eval_batch=True))
 wrong(C, "eval output transposed", "shape")(
-    lambda *a: (lambda y, r1, r2: (y if a[3] else y.T, r1, r2))(*_bn(*a))
+    lambda *a: (lambda y, r1, r2: (y if a[3] else y.transpose(0, 2), r1, r2))(*_bn(*a))
 )
 wrong(C, "running stats in place but stale returned", "updated")(
     lambda x, rm, rv, tr, mo=0.1, eps=1e-5: (_bn(x, rm, rv, tr, mo, eps)[0], rm.clone(), rv.clone())
 )
+wrong(C, "stats over N only", "shape")(lambda *a: _bn(*a, dims=0))
 
 C = "check_group_norm"
 right(C, "view and std")(
