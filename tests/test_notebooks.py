@@ -51,8 +51,10 @@ def test_install_cell_changes_with_config(tmp_path):
     url = config()["repository"]["url"]
     (tmp_path / "_config.yml").write_text(text.replace(url, "https://github.com/a-fork/course"))
     for path in NOTEBOOKS:
-        (tmp_path / "book" / path.name).write_text(path.read_text(encoding="utf-8"))
-    assert sorted(sync_notebooks.problems(tmp_path)) == [f"book/{p.name}" for p in NOTEBOOKS]
+        for p in (path, path.with_suffix(".md")):
+            (tmp_path / "book" / p.name).write_text(p.read_text(encoding="utf-8"))
+    expected = [f"book/{p.with_suffix('.md').name}" for p in NOTEBOOKS]
+    assert sorted(sync_notebooks.problems(tmp_path)) == expected
 
 
 def test_toc_and_book_agree():

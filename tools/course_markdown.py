@@ -104,6 +104,8 @@ class Book:
         for path in sorted((root / "book").glob("*")):
             if path.suffix not in {".md", ".ipynb"}:
                 continue
+            if path.suffix == ".md" and path.with_suffix(".ipynb").exists():
+                continue  # a chapter's source: its notebook (same cells) is read instead
             page = f"book/{path.stem}"
             for text in _cells_text(path):
                 for line in text.splitlines():
