@@ -26,7 +26,6 @@ from .data import Split
 from .penalties import param_groups
 from .stacked import StackedMLP, per_network
 from .stacked_training import stack_accuracy, train_stack
-from .stats import Summary, summarize
 
 #: Inputs are uniform on the square [-2, 2]²; points outside the circle of this squared
 #: radius are class 1. The circle covers half of the square's area 16, so the classes are
@@ -376,37 +375,3 @@ def tune(
         members=members,
         chosen=np.array(grid)[best],
     )
-
-
-def paired_difference(a: Any, b: Any) -> Summary:
-    """Mean and 95 % interval of ``a - b`` for measurements paired by seed.
-
-    Example:
-        >>> s = paired_difference([0.8, 0.82, 0.81], [0.7, 0.71, 0.72])
-        >>> round(s.mean, 3)
-        0.1
-    """
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(
-            f"a and b must be 1-D arrays of one value per seed, got shapes {a.shape} and {b.shape}"
-        )
-    return summarize(a - b)
-
-
-def verdict(difference: Summary) -> str:
-    """``"higher"``, ``"lower"`` or ``"not distinguishable"``: does the 95 % interval
-    of a paired difference exclude zero?
-
-    Example:
-        >>> verdict(paired_difference([1.0, 1.1, 1.2], [0.0, 0.0, 0.1]))
-        'higher'
-    """
-    if not isinstance(difference, Summary):
-        raise TypeError(f"difference must be a Summary, got {type(difference).__name__}")
-    if difference.mean - difference.ci95 > 0:
-        return "higher"
-    if difference.mean + difference.ci95 < 0:
-        return "lower"
-    return "not distinguishable"

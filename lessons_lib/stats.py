@@ -9,6 +9,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -250,3 +251,37 @@ def holm(p_values: Sequence[float], alpha: float = 0.05) -> np.ndarray:
             break
         reject[idx] = True
     return reject
+
+
+def paired_difference(a: Any, b: Any) -> Summary:
+    """Mean and 95 % interval of ``a - b`` for measurements paired by seed.
+
+    Example:
+        >>> s = paired_difference([0.8, 0.82, 0.81], [0.7, 0.71, 0.72])
+        >>> round(s.mean, 3)
+        0.1
+    """
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(
+            f"a and b must be 1-D arrays of one value per seed, got shapes {a.shape} and {b.shape}"
+        )
+    return summarize(a - b)
+
+
+def verdict(difference: Summary) -> str:
+    """``"higher"``, ``"lower"`` or ``"not distinguishable"``: does the 95 % interval
+    of a paired difference exclude zero?
+
+    Example:
+        >>> verdict(paired_difference([1.0, 1.1, 1.2], [0.0, 0.0, 0.1]))
+        'higher'
+    """
+    if not isinstance(difference, Summary):
+        raise TypeError(f"difference must be a Summary, got {type(difference).__name__}")
+    if difference.mean - difference.ci95 > 0:
+        return "higher"
+    if difference.mean + difference.ci95 < 0:
+        return "lower"
+    return "not distinguishable"

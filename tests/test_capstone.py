@@ -15,13 +15,11 @@ from lessons_lib.capstone import (
     Config,
     Result,
     disk_data,
-    paired_difference,
     run,
     stacked_splits,
-    verdict,
 )
 from lessons_lib.stacked import StackedMLP
-from lessons_lib.stats import Summary, summarize, t_quantile_975
+from lessons_lib.stats import Summary, paired_difference, summarize, t_quantile_975, verdict
 
 # --- the data ------------------------------------------------------------------------------------
 
