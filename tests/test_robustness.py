@@ -38,3 +38,11 @@ def test_table_counts_runs_per_chapter():
     row = next(line for line in text.splitlines() if line.startswith("| 05_dropout"))
     assert "| 2/3 | 2.0 |" in row
     assert "seed 4: cell 7: AssertionError" in row
+
+
+def test_fresh_seeds_differ_from_run_to_run_and_avoid_the_build_seeds():
+    first, second = robustness.fresh_seeds(20), robustness.fresh_seeds(20)
+    assert len(set(first)) == 20 and first != second
+    assert min(first + second) >= 1000
+    with pytest.raises(ValueError, match="n must be at least 1, got 0"):
+        robustness.fresh_seeds(0)

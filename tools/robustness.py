@@ -7,8 +7,13 @@ runs held every assert, and for a failed run the cell and the first line of its 
 
 Usage::
 
-    python tools/robustness.py --seeds 3 4 5 6 7 8 9 10 11 12 [--chapters 05 08] [--jobs 2]
-    make robustness SEEDS="3 4 5 6 7 8 9 10 11 12"
+    python tools/robustness.py --fresh 20 [--chapters 05 08] [--jobs 2]
+    python tools/robustness.py --seeds 48213 90117 [--chapters 05]   # replay a failure
+    make robustness [RUNS=20] [CHAPTERS="05 08"]    # fresh random base seeds every time
+    make robustness SEEDS="48213 90117"             # replay
+
+``--fresh N`` draws N new base seeds at random on every run and prints them first, so
+no fixed list of seeds can be tuned to, and any failure can be replayed with ``--seeds``.
 
 The table is also written to ``_build/robustness.md`` and ``_build/robustness.json``.
 It is a tool for authors (a claim that fails for some seed should be weakened, never
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import sys
 import time
@@ -45,6 +51,16 @@ class Run:
 def chapters(root: Path = ROOT) -> list[Path]:
     """The chapter notebooks, in order."""
     return sorted((root / "book").glob("[0-9][0-9]_*.ipynb"))
+
+
+def fresh_seeds(n: int) -> list[int]:
+    """``n`` distinct base seeds drawn from the operating system's randomness.
+
+    They lie in [1000, 10**6), away from the small seeds the build (0) and CI (1) use.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    return random.SystemRandom().sample(range(1000, 10**6), n)
 
 
 def _first_error_line(err: Exception) -> str:
@@ -112,7 +128,9 @@ def table(runs: list[Run]) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns 1 if any run failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", required=True)
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--seeds", type=int, nargs="+", help="these base seeds (a replay)")
+    group.add_argument("--fresh", type=int, metavar="N", help="N base seeds drawn at random")
     parser.add_argument(
         "--chapters", nargs="*", default=[], help="chapter numbers or names (default: all)"
     )
@@ -126,7 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if not paths:
         parser.error(f"no chapter matches --chapters {args.chapters}")
-    jobs = [(p, s) for s in args.seeds for p in paths]
+    base_seeds = args.seeds or fresh_seeds(args.fresh)
+    print(f"base seeds: {' '.join(map(str, base_seeds))}", file=sys.stderr, flush=True)
+    jobs = [(p, s) for s in base_seeds for p in paths]
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         runs = list(pool.map(lambda job: run_one(*job), jobs))
     for r in runs:
