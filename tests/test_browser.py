@@ -180,6 +180,26 @@ def test_page(doc, browser, server):
         }"""
     )
     assert raw == [], f"raw TeX left on the page: {raw[:3]}"
+    # No raw Markdown or MyST in what a reader sees: pipe tables, bold markers, roles.
+    markup = page.evaluate(
+        r"""() => {
+            const root = document.querySelector('main') || document.body;
+            const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            const pattern = new RegExp([
+                String.raw`\|\s*:?-{3,}`, String.raw`\|\s*—`, String.raw`^\s*\|.*\|.*\|\s*$`,
+                String.raw`\*\*\S`, String.raw`\{(ref|numref|doc|eq|glue|cite)[:a-z]*\}`,
+                String.raw`\$\$`,
+            ].join('|'), 'm');
+            const bad = [];
+            while (walker.nextNode()) {
+                const n = walker.currentNode;
+                if (n.parentElement.closest('pre, code, script, style, mjx-container')) continue;
+                if (pattern.test(n.textContent)) bad.push(n.textContent.trim().slice(0, 80));
+            }
+            return bad;
+        }"""
+    )
+    assert markup == [], f"raw Markdown left on the page: {markup[:3]}"
 
     # Images load and describe themselves.
     images = page.evaluate(

@@ -145,3 +145,28 @@ def test_timing_report_covers_every_notebook():
     html, _ = page("book/instructors")
     for c in CHAPTERS:
         assert f"book/{c}" in html, f"{c} missing from the instructors' timing table"
+
+
+def _markdown_tables_printed(chapter: str) -> int:
+    """Pipe tables in the ``text/markdown`` outputs of the executed chapter."""
+    path = ROOT / "_build" / "jupyter_execute" / "book" / f"{chapter}.ipynb"
+    count = 0
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/markdown", "")
+            text = "".join(text) if isinstance(text, list) else text
+            count += len(re.findall(r"^\s*\|[ :]*-{3,}", text, re.M))
+    return count
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_tables_a_cell_prints_are_tables_on_the_page(chapter):
+    """A Markdown table in a cell's output reaches the page as an HTML table, not pipes."""
+    html, links = page(f"book/{chapter}")
+    outputs = re.findall(
+        r'<div class="cell_output docutils container">(.*?)</div>\s*</div>', html, re.S
+    )
+    html_tables = sum(o.count("<table") for o in outputs)
+    assert html_tables >= _markdown_tables_printed(chapter)
+    prose = re.sub(r"<[^>]+>", " ", re.sub(r"<pre.*?</pre>", "", html, flags=re.S))
+    assert not re.search(r"\|\s*:?-{3,}\s*\|", unescape(prose)), "a pipe table shows as text"
