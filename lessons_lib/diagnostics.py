@@ -62,7 +62,12 @@ def diagnose(
        strong a penalty, too few epochs). Set it below the best accuracy the labels
        allow: with 30 % wrong labels, a model that learned the truth scores about 0.7.
     3. **Overfitting** if the final accuracy gap ``train_acc - val_acc`` exceeds
-       ``max_gap``.
+       ``max_gap``. The gap compares accuracy on the training labels with accuracy on
+       the validation labels, so its zero point assumes both are equally clean. With
+       a share of wrong training labels and clean validation labels, a model that
+       learned only the truth scores lower on the training labels than on the
+       validation ones: its gap is negative, and a matching ``max_gap`` is lower,
+       possibly below 0.
     4. Otherwise a **good fit**.
 
     Regression histories (accuracies are ``nan``) are judged by the loss rule only.
@@ -72,7 +77,8 @@ def diagnose(
         min_train_acc: training accuracy a model must reach to fit the data, in
             ``[0, 1]``. Default: 0.9.
         max_gap: largest acceptable final train-minus-validation accuracy, in
-            ``[0, 1]``. Default: 0.05.
+            ``[-1, 1]``. Default: 0.05, for training and validation labels of the same
+            quality.
         rise_tol: relative rise of the validation loss above its minimum that counts as
             rising, ``>= 0``. Default: 0.05 (5 %).
 
@@ -91,7 +97,7 @@ def diagnose(
     if not history.val_loss:
         raise ValueError("history has no validation metrics: pass X_val and y_val to train()")
     min_train_acc = check_real("min_train_acc", min_train_acc, low=0.0, high=1.0)
-    max_gap = check_real("max_gap", max_gap, low=0.0, high=1.0)
+    max_gap = check_real("max_gap", max_gap, low=-1.0, high=1.0)
     rise_tol = check_real("rise_tol", rise_tol, low=0.0)
 
     val_loss = np.asarray(history.val_loss, dtype=float)

@@ -113,7 +113,7 @@ def test_diagnosis_str():
     ("kwargs", "error", "match"),
     [
         ({"min_train_acc": 1.5}, ValueError, r"min_train_acc must be in \[0.0, 1.0\], got 1.5"),
-        ({"max_gap": -0.1}, ValueError, r"max_gap must be in \[0.0, 1.0\], got -0.1"),
+        ({"max_gap": -1.5}, ValueError, r"max_gap must be in \[-1.0, 1.0\], got -1.5"),
         ({"rise_tol": -1}, ValueError, r"rise_tol must be in \[0.0, inf\), got -1"),
         ({"rise_tol": "5%"}, TypeError, "rise_tol must be a real number"),
     ],
@@ -144,3 +144,14 @@ def test_min_train_acc_adapts_to_label_noise():
     h = history([2.0, 1.2, 1.1], [2.0, 0.5, 0.45], [0.3, 0.68, 0.7], [0.3, 0.88, 0.9])
     assert diagnose(h).regime == "underfitting"
     assert diagnose(h, min_train_acc=0.6).regime == "good fit"
+
+
+def test_a_negative_max_gap_for_noisy_training_labels():
+    # Training accuracy below validation accuracy (noisy training labels, clean validation
+    # labels): a good fit by the default, overfitting once max_gap says the gap of a model
+    # that learned only the truth is about -0.2.
+    h = history([1.5, 1.2, 1.1], [1.0, 0.8, 0.79], [0.5, 0.7, 0.75], [0.6, 0.8, 0.85])
+    assert diagnose(h, min_train_acc=0.6).regime == "good fit"
+    d = diagnose(h, min_train_acc=0.6, max_gap=-0.2)
+    assert d.regime == "overfitting"
+    assert "gap -0.100 > -0.2" in str(d)
