@@ -147,12 +147,34 @@ def test_digits_shape_dtype_and_range():
     assert sorted(set(y.tolist())) == list(range(10))
 
 
-def test_digits_are_scikit_learns_digits_scaled_to_unit_range():
+def test_digits_are_scikit_learns_digits_scaled_to_unit_range_exactly():
     X, y = digits()
     bunch = load_digits()
-    np.testing.assert_allclose(X.numpy(), (bunch.data / 16.0).astype(np.float32))
-    np.testing.assert_array_equal(y.numpy(), bunch.target)
+    X_ref = torch.as_tensor(bunch.data / 16.0, dtype=torch.float32)
+    y_ref = torch.as_tensor(bunch.target, dtype=torch.int64)
+    assert torch.equal(X, X_ref)
+    assert torch.equal(y, y_ref)
     assert X.reshape(-1, 8, 8).shape == (1797, 8, 8)
+
+
+def test_the_shipped_digits_file_holds_scikit_learns_arrays():
+    from importlib import resources
+
+    from lessons_lib.data import DIGITS_FILE
+
+    with resources.files("lessons_lib").joinpath(DIGITS_FILE).open("rb") as f, np.load(f) as npz:
+        assert sorted(npz.files) == ["labels", "pixels"]
+        pixels, labels = npz["pixels"], npz["labels"]
+    bunch = load_digits()
+    np.testing.assert_array_equal(pixels.astype(np.float64), bunch.data)
+    np.testing.assert_array_equal(labels.astype(np.int64), bunch.target)
+
+
+def test_digits_returns_fresh_tensors():
+    X, y = digits()
+    X[0, 0], y[0] = 5.0, 7
+    X2, y2 = digits()
+    assert float(X2[0, 0]) == 0.0 and int(y2[0]) == 0
 
 
 # --- load ------------------------------------------------------------------------------------
