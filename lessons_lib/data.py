@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 
 import numpy as np
 import torch
@@ -17,6 +18,8 @@ from ._validate import check_choice, check_int, check_probability, check_real
 
 DATASETS = ("moons", "circles", "digits")
 MAX_SKLEARN_SEED = 2**32 - 1  # scikit-learn's random_state must fit in 32 bits
+#: The 8x8 digits as ``uint8`` arrays: ``pixels`` (1797, 64) in 0..16, ``labels`` (1797,).
+DIGITS_FILE = "digits.npz"
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,25 @@ def _to_tensors(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tenso
     return torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y, dtype=torch.int64)
 
 
+def _shuffled_with_noise(
+    x: np.ndarray, y: np.ndarray, n_out: int, noise: float, seed: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Class 0 is the first ``n_out`` points: shuffle, then add noise, as scikit-learn does.
+
+    The draws are those of ``sklearn.datasets.make_moons``/``make_circles`` with
+    ``random_state=seed`` (one ``RandomState``: a shuffle of the indices, then the
+    noise), so the points are identical to scikit-learn's without importing it.
+    """
+    rng = np.random.RandomState(seed)  # noqa: NPY002 - scikit-learn's generator, for equality
+    X = np.stack([x, y], axis=1)
+    labels = np.append(np.zeros(n_out, dtype=np.int64), np.ones(len(x) - n_out, dtype=np.int64))
+    order = np.arange(len(x))
+    rng.shuffle(order)
+    X, labels = X[order], labels[order]
+    X += rng.normal(scale=noise, size=X.shape)
+    return _to_tensors(X, labels)
+
+
 def two_moons(
     n_samples: int, noise: float = 0.2, seed: int = 0
 ) -> tuple[torch.Tensor, torch.Tensor]:
@@ -66,10 +88,12 @@ def two_moons(
     n_samples = check_int("n_samples", n_samples, low=2)
     noise = check_real("noise", noise, low=0.0)
     seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
-    from sklearn.datasets import make_moons  # here, not at import: sklearn costs ~1 s
-
-    X, y = make_moons(n_samples=n_samples, noise=noise, random_state=seed)
-    return _to_tensors(X, y)
+    n_out = n_samples // 2
+    angle_out = np.linspace(0, np.pi, n_out)
+    angle_in = np.linspace(0, np.pi, n_samples - n_out)
+    x = np.append(np.cos(angle_out), 1 - np.cos(angle_in))
+    y = np.append(np.sin(angle_out), 1 - np.sin(angle_in) - 0.5)
+    return _shuffled_with_noise(x, y, n_out, noise, seed)
 
 
 def circles(
@@ -95,17 +119,20 @@ def circles(
         "factor", factor, low=0.0, high=1.0, low_inclusive=False, high_inclusive=False
     )
     seed = check_int("seed", seed, low=0, high=MAX_SKLEARN_SEED)
-    from sklearn.datasets import make_circles
-
-    X, y = make_circles(n_samples=n_samples, noise=noise, factor=factor, random_state=seed)
-    return _to_tensors(X, y)
+    n_out = n_samples // 2
+    angle_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    angle_in = np.linspace(0, 2 * np.pi, n_samples - n_out, endpoint=False)
+    x = np.append(np.cos(angle_out), np.cos(angle_in) * factor)
+    y = np.append(np.sin(angle_out), np.sin(angle_in) * factor)
+    return _shuffled_with_noise(x, y, n_out, noise, seed)
 
 
 def digits() -> tuple[torch.Tensor, torch.Tensor]:
     """scikit-learn's bundled 8×8 handwritten digits (1,797 images, 10 classes).
 
-    Pixels are scaled from ``[0, 16]`` to ``[0, 1]``. The data ship inside scikit-learn,
-    so this works offline.
+    Pixels are scaled from ``[0, 16]`` to ``[0, 1]``. A copy of the data ships with this
+    package (``digits.npz``, equal to ``sklearn.datasets.load_digits()``), so this works
+    offline and without importing scikit-learn.
 
     Returns:
         ``(X, y)`` with ``X`` of shape ``(1797, 64)`` (reshape to ``(-1, 8, 8)`` for
@@ -116,10 +143,9 @@ def digits() -> tuple[torch.Tensor, torch.Tensor]:
         >>> tuple(X.shape), int(y.max()), float(X.max())
         ((1797, 64), 9, 1.0)
     """
-    from sklearn.datasets import load_digits
-
-    bunch = load_digits()
-    return _to_tensors(bunch.data / 16.0, bunch.target)
+    with resources.files(__package__).joinpath(DIGITS_FILE).open("rb") as f, np.load(f) as npz:
+        pixels, labels = npz["pixels"], npz["labels"]
+    return _to_tensors(pixels / 16.0, labels)
 
 
 def load(

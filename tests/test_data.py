@@ -50,18 +50,71 @@ def test_generators_are_balanced_up_to_one_point(n, seed, which):
         assert ones == n // 2
 
 
-def test_two_moons_equals_scikit_learns_make_moons():
-    X, y = two_moons(50, noise=0.15, seed=4)
-    X_ref, y_ref = make_moons(n_samples=50, noise=0.15, random_state=4)
-    np.testing.assert_allclose(X.numpy(), X_ref.astype(np.float32))
-    np.testing.assert_array_equal(y.numpy(), y_ref)
+def _as_torch(X: np.ndarray, y: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+    return torch.as_tensor(X, dtype=torch.float32), torch.as_tensor(y, dtype=torch.int64)
 
 
-def test_circles_equals_scikit_learns_make_circles():
-    X, y = circles(40, noise=0.05, factor=0.3, seed=2)
-    X_ref, y_ref = make_circles(n_samples=40, noise=0.05, factor=0.3, random_state=2)
-    np.testing.assert_allclose(X.numpy(), X_ref.astype(np.float32))
-    np.testing.assert_array_equal(y.numpy(), y_ref)
+# Sizes around the odd/even split, small and large; noise levels from none to heavy; many
+# seeds, including the largest scikit-learn accepts.
+SIZES = [2, 3, 4, 7, 50, 101, 200, 1000]
+NOISES = [0.0, 0.05, 0.2, 1.0]
+SEEDS = [0, 1, 2, 3, 17, 12345, 2**31 - 1, 2**32 - 1]
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("noise", NOISES)
+def test_two_moons_equals_scikit_learns_make_moons_exactly(n, noise):
+    for seed in SEEDS:
+        X, y = two_moons(n, noise=noise, seed=seed)
+        X_ref, y_ref = _as_torch(*make_moons(n_samples=n, noise=noise, random_state=seed))
+        assert torch.equal(X, X_ref), (n, noise, seed)
+        assert torch.equal(y, y_ref), (n, noise, seed)
+
+
+@pytest.mark.parametrize("n", SIZES)
+@pytest.mark.parametrize("noise", NOISES)
+@pytest.mark.parametrize("factor", [0.01, 0.3, 0.5, 0.99])
+def test_circles_equals_scikit_learns_make_circles_exactly(n, noise, factor):
+    for seed in SEEDS:
+        X, y = circles(n, noise=noise, factor=factor, seed=seed)
+        ref = make_circles(n_samples=n, noise=noise, factor=factor, random_state=seed)
+        X_ref, y_ref = _as_torch(*ref)
+        assert torch.equal(X, X_ref), (n, noise, factor, seed)
+        assert torch.equal(y, y_ref), (n, noise, factor, seed)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(2, 500),
+    noise=st.floats(0.0, 3.0),
+    seed=st.integers(0, 2**32 - 1),
+    factor=st.floats(0.001, 0.999),
+)
+def test_generators_equal_scikit_learns_for_any_arguments(n, noise, seed, factor):
+    pairs = [
+        (two_moons(n, noise=noise, seed=seed), make_moons(n, noise=noise, random_state=seed)),
+        (
+            circles(n, noise=noise, factor=factor, seed=seed),
+            make_circles(n, noise=noise, factor=factor, random_state=seed),
+        ),
+    ]
+    for (X, y), ref in pairs:
+        X_ref, y_ref = _as_torch(*ref)
+        assert torch.equal(X, X_ref)
+        assert torch.equal(y, y_ref)
+
+
+def test_generators_do_not_import_scikit_learn():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from lessons_lib.data import circles, digits, two_moons; "
+        "two_moons(10); circles(10); digits(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
 
 
 def test_noiseless_circles_have_radius_one_and_factor():
@@ -147,12 +200,33 @@ def test_digits_shape_dtype_and_range():
     assert sorted(set(y.tolist())) == list(range(10))
 
 
-def test_digits_are_scikit_learns_digits_scaled_to_unit_range():
+def test_digits_are_scikit_learns_digits_scaled_to_unit_range_exactly():
     X, y = digits()
     bunch = load_digits()
-    np.testing.assert_allclose(X.numpy(), (bunch.data / 16.0).astype(np.float32))
-    np.testing.assert_array_equal(y.numpy(), bunch.target)
+    X_ref, y_ref = _as_torch(bunch.data / 16.0, bunch.target)
+    assert torch.equal(X, X_ref)
+    assert torch.equal(y, y_ref)
     assert X.reshape(-1, 8, 8).shape == (1797, 8, 8)
+
+
+def test_the_shipped_digits_file_holds_scikit_learns_arrays():
+    from importlib import resources
+
+    from lessons_lib.data import DIGITS_FILE
+
+    with resources.files("lessons_lib").joinpath(DIGITS_FILE).open("rb") as f, np.load(f) as npz:
+        assert sorted(npz.files) == ["labels", "pixels"]
+        pixels, labels = npz["pixels"], npz["labels"]
+    bunch = load_digits()
+    np.testing.assert_array_equal(pixels.astype(np.float64), bunch.data)
+    np.testing.assert_array_equal(labels.astype(np.int64), bunch.target)
+
+
+def test_digits_returns_fresh_tensors():
+    X, y = digits()
+    X[0, 0], y[0] = 5.0, 7
+    X2, y2 = digits()
+    assert float(X2[0, 0]) == 0.0 and int(y2[0]) == 0
 
 
 # --- load ------------------------------------------------------------------------------------

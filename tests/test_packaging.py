@@ -31,6 +31,20 @@ def source_modules() -> set[str]:
     }
 
 
+def data_files() -> set[str]:
+    """The package's data files (not code, not caches), as paths inside the wheel."""
+    pkg = ROOT / "lessons_lib"
+    return {
+        p.relative_to(ROOT).as_posix()
+        for p in pkg.rglob("*")
+        if p.is_file() and p.suffix not in (".py", ".pyc") and "__pycache__" not in p.parts
+    }
+
+
+def test_the_package_has_its_data_files():
+    assert "lessons_lib/digits.npz" in data_files()
+
+
 @pytest.fixture(scope="module")
 def dists(tmp_path_factory) -> tuple[Path, Path]:
     return launch_envs.build_dists(tmp_path_factory.mktemp("dist"))
@@ -44,21 +58,21 @@ def installed(dists) -> Path:
     return python
 
 
-def test_wheel_holds_every_module(dists):
+def test_wheel_holds_every_module_and_data_file(dists):
     _, wheel = dists
     with zipfile.ZipFile(wheel) as zf:
-        in_wheel = {n for n in zf.namelist() if n.endswith(".py")}
-    missing = source_modules() - in_wheel
-    assert not missing, f"modules missing from {wheel.name}: {sorted(missing)}"
+        in_wheel = set(zf.namelist())
+    missing = (source_modules() | data_files()) - in_wheel
+    assert not missing, f"files missing from {wheel.name}: {sorted(missing)}"
     assert "lessons_lib/checks/__init__.py" in in_wheel
 
 
-def test_sdist_holds_every_module(dists):
+def test_sdist_holds_every_module_and_data_file(dists):
     sdist, _ = dists
     with tarfile.open(sdist) as tf:
         names = {n.split("/", 1)[1] for n in tf.getnames() if "/" in n}
-    missing = source_modules() - names
-    assert not missing, f"modules missing from {sdist.name}: {sorted(missing)}"
+    missing = (source_modules() | data_files()) - names
+    assert not missing, f"files missing from {sdist.name}: {sorted(missing)}"
 
 
 def test_every_module_imports_from_the_installed_wheel(installed, tmp_path):
