@@ -9,6 +9,7 @@ Modules:
     linear: polynomial features and the (ridge) least-squares solution.
     models: a small MLP builder and ``eval_mode``, which restores every layer's mode.
     training: a full-batch or mini-batch training loop returning a ``History``.
+    batched_training: copies of one small network trained side by side, a History each (ch. 9).
     stats: mean and spread over seeds; bias-variance decomposition.
     plotting: the course style, learning curves and decision boundaries.
     widgets: a parameter sweep that is live in Jupyter and a static figure on the site.

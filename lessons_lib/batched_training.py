@@ -30,7 +30,7 @@ from .training import History
 ACTIVATION_TYPES = (nn.ReLU, nn.Tanh, nn.GELU, nn.Sigmoid)
 
 
-def _layers(models: Sequence[nn.Module]) -> list[nn.Module]:
+def _layers(models: Sequence[nn.Sequential]) -> list[nn.Module]:
     """The layers of the first model, after checking every model has the same ones."""
     if isinstance(models, nn.Module) or not isinstance(models, Sequence) or not models:
         raise TypeError(f"models must be a non-empty sequence of networks, got {models!r}")
@@ -50,13 +50,20 @@ def _layers(models: Sequence[nn.Module]) -> list[nn.Module]:
             type(layer) for layer in first
         ]:
             raise ValueError(f"models[{j}] must have the same layers as models[0], got {model}")
-    return list(first)
+    layers = list(first)
+    if not isinstance(layers[-1], nn.Linear):
+        raise TypeError(
+            f"the last layer of models[0] must be Linear (the logits), got {layers[-1]}"
+        )
+    return layers
 
 
-def _padded(name: str, tensors: Sequence[torch.Tensor], k: int) -> tuple[torch.Tensor, torch.Tensor]:
+def _padded(
+    name: str, given: Sequence[torch.Tensor] | torch.Tensor, k: int
+) -> tuple[torch.Tensor, torch.Tensor]:
     """``k`` tensors of possibly different lengths as one zero-padded stack and a 0/1 mask."""
-    if isinstance(tensors, torch.Tensor) and tensors.dim() >= 2:
-        tensors = list(tensors)  # an already stacked (k, n, ...) tensor
+    # an already stacked (k, n, ...) tensor counts as its k slices
+    tensors = list(given) if isinstance(given, torch.Tensor) else given
     if not isinstance(tensors, Sequence) or len(tensors) != k:
         raise ValueError(f"{name} must hold one tensor per model (k={k}), got {tensors!r:.80}")
     for j, t in enumerate(tensors):
@@ -105,7 +112,7 @@ def _scores(
 
 
 def train_batched(
-    models: Sequence[nn.Module],
+    models: Sequence[nn.Sequential],
     X_train: Sequence[torch.Tensor],
     y_train: Sequence[torch.Tensor],
     X_val: Sequence[torch.Tensor] | None = None,
@@ -176,16 +183,18 @@ def train_batched(
     if X_val is not None and y_val is not None:
         Xv, mask_v = _padded("X_val", X_val, k)
         val = (Xv, _padded("y_val", y_val, k)[0], mask_v)
-    watched = {}
+    watched: dict[str, tuple[torch.Tensor, torch.Tensor]] = {}
     for name, inputs in (watch or {}).items():
         watched[name] = _padded(f"watch[{name!r}]", inputs, k)
-    binary = layers[-1].out_features == 1
+    linear = [i for i, layer in enumerate(layers) if isinstance(layer, nn.Linear)]
+    binary = _linear(models[0], linear[-1]).out_features == 1
 
-    params = []  # per Linear layer: weights (k, out, in), biases (k, 1, out)
-    for i, layer in enumerate(layers):
-        if isinstance(layer, nn.Linear):
-            params.append(torch.stack([m[i].weight.detach() for m in models]).requires_grad_())
-            params.append(torch.stack([m[i].bias.detach()[None] for m in models]).requires_grad_())
+    params: list[torch.Tensor] = []  # per Linear layer: weights (k, out, in), biases (k, 1, out)
+    for i in linear:
+        params.append(torch.stack([_linear(m, i).weight.detach() for m in models]))
+        params.append(torch.stack([_linear(m, i).bias.detach()[None] for m in models]))
+    for p in params:
+        p.requires_grad_()
     weights = params[0::2]
     lam = torch.tensor(lams)
     optimizer = torch.optim.Adam(params, lr=lr)
@@ -201,9 +210,11 @@ def train_batched(
         with torch.no_grad():
             columns = [_scores(_forward(layers, params, X), y, mask, binary)[:2]]
             if val is not None:
-                columns.append(_scores(_forward(layers, params, val[0]), val[1], val[2], binary)[:2])
-            for name, (inputs, _) in watched.items():
-                out = _forward(layers, params, inputs)
+                columns.append(
+                    _scores(_forward(layers, params, val[0]), val[1], val[2], binary)[:2]
+                )
+            for name, (stacked, _) in watched.items():
+                out = _forward(layers, params, stacked)
                 records[name].append(out.squeeze(-1) > 0 if binary else out.argmax(dim=-1))
         for j, h in enumerate(histories):
             h.train_loss.append(float(columns[0][0][j]))
@@ -216,11 +227,15 @@ def train_batched(
         for j, h in enumerate(histories):
             h.notes[name] = labels[j][:, : int(m[j].sum())]
     with torch.no_grad():
-        linear = [i for i, layer in enumerate(layers) if isinstance(layer, nn.Linear)]
         for j, model in enumerate(models):
             for t, i in enumerate(linear):
-                model[i].weight.copy_(params[2 * t][j])
-                model[i].bias.copy_(params[2 * t + 1][j, 0])
+                _linear(model, i).weight.copy_(params[2 * t][j])
+                _linear(model, i).bias.copy_(params[2 * t + 1][j, 0])
             model.eval()
     return histories
 
+
+def _linear(model: nn.Sequential, i: int) -> nn.Linear:
+    layer = model[i]
+    assert isinstance(layer, nn.Linear)  # checked by _layers
+    return layer

@@ -74,7 +74,10 @@ def test_the_penalty_shrinks_the_weights():
     X, y = blobs(40, 3, seed=0)
     models = [mlp(5, [8], 3, seed=0), mlp(5, [8], 3, seed=0)]
     train_batched(models, [X, X], [y, y], num_epochs=40, lr=0.05, l2=[0.0, 0.1])
-    norms = [sum(float(p.detach().square().sum()) for p in m.parameters() if p.dim() == 2) for m in models]
+    norms = [
+        sum(float(p.detach().square().sum()) for p in m.parameters() if p.dim() == 2)
+        for m in models
+    ]
     assert norms[1] < 0.5 * norms[0]
 
 
