@@ -10,6 +10,8 @@ Modules:
     models: a small MLP builder and ``eval_mode``, which restores every layer's mode.
     training: a full-batch or mini-batch training loop returning a ``History``.
     batched_training: copies of one small network trained side by side, a History each (ch. 9).
+    update_rules: SGD, Adam and AdamW steps on one tensor, as PyTorch computes them (ch. 4).
+    optimizers: those rules behind torch.optim's interface, without importing torch._dynamo.
     stats: mean and spread over seeds; bias-variance decomposition.
     plotting: the course style, learning curves and decision boundaries.
     widgets: a parameter sweep that is live in Jupyter and a static figure on the site.

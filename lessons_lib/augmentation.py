@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._validate import check_int, check_probability, check_real, check_tensor
+from .optimizers import Stepper, make_optimizer
 
 
 def _check_images(x: torch.Tensor) -> torch.Tensor:
@@ -225,6 +226,7 @@ def fit_augmented(
     lr: float = 0.01,
     batch_size: int | None = None,
     seed: int = 0,
+    optimizer: str | Stepper = "adam",
 ) -> nn.Module:
     """Train a classifier on freshly augmented images at every epoch.
 
@@ -244,9 +246,11 @@ def fit_augmented(
         transform: ``transform(x_batch, y_batch, generator) -> (x_aug, targets)`` where
             ``targets`` are integer labels ``(k*B,)`` or soft targets ``(k*B, K)``;
             ``None`` trains on the original images.
-        num_epochs, lr, batch_size: Adam for ``num_epochs`` passes over the data, in
+        num_epochs, lr, batch_size: ``num_epochs`` passes over the data, in
             mini-batches of ``batch_size`` (``None``: full batch).
         seed: seeds the shuffling and every augmentation.
+        optimizer: ``"adam"`` (default), ``"adamw"`` or ``"sgd"``, built with ``lr``, or
+            an optimizer over ``model.parameters()`` (then ``lr`` is not used).
 
     Returns:
         The trained model, in eval mode.
@@ -262,7 +266,7 @@ def fit_augmented(
     num_epochs = check_int("num_epochs", num_epochs, low=1)
     lr = check_real("lr", lr, low=0.0, low_inclusive=False)
     gen = torch.Generator().manual_seed(check_int("seed", seed, low=0))
-    optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = make_optimizer(optimizer, model.parameters(), lr)
     k, n = (X.shape[0], X.shape[1]) if stacked else (1, len(X))
     Xk, yk = (X, y) if stacked else (X[None], y[None])
     bs = n if batch_size is None else check_int("batch_size", batch_size, low=1)

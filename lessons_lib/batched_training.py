@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._validate import check_int, check_real
+from .optimizers import make_optimizer
 from .training import History
 
 ACTIVATION_TYPES = (nn.ReLU, nn.Tanh, nn.GELU, nn.Sigmoid)
@@ -197,7 +198,7 @@ def train_batched(
         p.requires_grad_()
     weights = params[0::2]
     lam = torch.tensor(lams)
-    optimizer = torch.optim.Adam(params, lr=lr)
+    optimizer = make_optimizer("adam", params, lr)  # torch.optim.Adam's numbers
     histories = [History() for _ in range(k)]
     records: dict[str, list[torch.Tensor]] = {name: [] for name in watched}
     for _ in range(num_epochs):

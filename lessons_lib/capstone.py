@@ -23,6 +23,7 @@ import torch.nn.functional as F
 
 from ._validate import check_choice, check_int, check_probability, check_real
 from .data import Split
+from .optimizers import OPTIMIZERS, SGD, Optimizer
 from .penalties import param_groups
 from .stacked import StackedMLP, per_network
 from .stacked_training import stack_accuracy, train_stack
@@ -31,8 +32,6 @@ from .stacked_training import stack_accuracy, train_stack
 #: radius are class 1. The circle covers half of the square's area 16, so the classes are
 #: balanced: pi r² = 8.
 BALANCED_RADIUS2 = 8 / math.pi
-
-OPTIMIZERS = ("adam", "adamw", "sgd")
 
 
 def disk_data(
@@ -187,34 +186,15 @@ class Result:
 
 def _optimizer(
     model: StackedMLP, config: Config, weight_decay: torch.Tensor | None = None
-) -> torch.optim.Optimizer:
-    """The configuration's optimizer; ``weight_decay`` (one value per network)
-    overrides the configuration's single value."""
-    if weight_decay is None:
-        groups = param_groups(model, config.weight_decay)  # weight matrices only
-    else:
-        groups = param_groups(model, 0.0)
-    opt: torch.optim.Optimizer
+) -> Optimizer:
+    """The configuration's optimizer (PyTorch's fused kernels); ``weight_decay`` (one
+    value per network) overrides the configuration's single value."""
+    decay = config.weight_decay if weight_decay is None else weight_decay.view(-1, 1, 1)
+    groups = param_groups(model, 0.0)  # weight matrices, then biases (never decayed)
+    groups[0]["weight_decay"] = decay  # coupled for Adam and SGD, decoupled for AdamW
     if config.optimizer == "sgd":
-        opt = torch.optim.SGD(groups, lr=config.lr, momentum=0.9, fused=True)
-    else:
-        cls = torch.optim.AdamW if config.optimizer == "adamw" else torch.optim.Adam
-        opt = cls(groups, lr=config.lr, fused=True)
-    if weight_decay is not None:
-        decay = weight_decay.view(-1, 1, 1)
-        if config.optimizer == "adamw":  # decoupled: shrink the weights before each step
-            lr = config.lr
-
-            @torch.no_grad()
-            def shrink(*_: object) -> None:
-                for W in model.weights:
-                    W.mul_(1 - lr * decay)
-
-            opt.register_step_pre_hook(shrink)
-        else:  # coupled, as torch's weight_decay: add decay * W to the gradient
-            for W in model.weights:
-                W.register_hook(lambda g, W=W: g + decay * W.detach())
-    return opt
+        return SGD(groups, lr=config.lr, momentum=0.9, fused=True)
+    return OPTIMIZERS[config.optimizer](groups, lr=config.lr, fused=True)
 
 
 #: The strengths :func:`run` can take per network (one value per seed or grid point).

@@ -21,6 +21,7 @@ from torch import nn
 
 from ._validate import check_int, check_probability, check_real, check_tensor
 from .mixing import smooth_labels
+from .optimizers import Stepper, make_optimizer
 from .stacked import StackedMLP, _active, per_network
 
 
@@ -65,8 +66,9 @@ def train_stack(
     y_train: torch.Tensor,
     X_val: torch.Tensor | None,
     y_val: torch.Tensor | None,
-    optimizer: torch.optim.Optimizer,
+    optimizer: str | Stepper,
     *,
+    lr: float = 0.01,
     num_epochs: int = 300,
     l1: float | Sequence[float] = 0.0,
     label_smoothing: float | Sequence[float] = 0.0,
@@ -85,7 +87,10 @@ def train_stack(
         X_train, y_train: shapes ``(k, n, d)`` and ``(k, n)``.
         X_val, y_val: validation data, same layout, or ``None`` (then the validation
             curves are not recorded and ``patience`` is not allowed).
-        optimizer: over ``model.parameters()`` (weight decay goes here).
+        optimizer: ``"adam"``, ``"adamw"`` or ``"sgd"`` (built over
+            ``model.parameters()`` with ``lr``), or an optimizer over them
+            (:mod:`lessons_lib.optimizers` or ``torch.optim``; weight decay goes here).
+        lr: learning rate of an optimizer given by name. Default: 0.01.
         num_epochs: number of full-batch steps. Default: 300.
         l1: strength of the L1 penalty on the weights. Default: 0.
         label_smoothing: ε of the smoothed targets ``y(1-ε) + ε/2``
@@ -138,6 +143,7 @@ def train_stack(
         smoothed = smooth_labels(y_train.reshape(-1).long(), 2, eps)[:, 1]
         targets = smoothed.reshape(y_train.shape).to(y_train.dtype)
     params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = make_optimizer(optimizer, params, lr)
     history = StackHistory()
     best_loss = torch.full((model.k,), math.inf)
     best_epoch = np.full(model.k, num_epochs)

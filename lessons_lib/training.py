@@ -22,6 +22,7 @@ from torch import nn
 from ._validate import check_choice, check_int, check_real
 from .metrics import accuracy
 from .models import eval_mode
+from .optimizers import Stepper, make_optimizer
 
 TASKS = ("binary", "multiclass", "regression")
 Penalty = Callable[[nn.Module], torch.Tensor]
@@ -185,7 +186,7 @@ def train(
     *,
     num_epochs: int = 100,
     lr: float = 0.01,
-    optimizer: torch.optim.Optimizer | None = None,
+    optimizer: str | Stepper | None = None,
     loss_fn: nn.Module | None = None,
     batch_size: int | None = None,
     penalty: Penalty | None = None,
@@ -209,8 +210,11 @@ def train(
         X_train, y_train: training data.
         X_val, y_val: validation data (optional, both or neither).
         num_epochs: maximum number of epochs. Default: 100.
-        lr: learning rate of the default optimizer, Adam. Default: 0.01.
-        optimizer: an optimizer over ``model``'s parameters; overrides ``lr``.
+        lr: learning rate of an optimizer given by name. Default: 0.01.
+        optimizer: ``"adam"`` (``None`` means it too), ``"adamw"`` or ``"sgd"``,
+            built over ``model``'s parameters with ``lr``
+            (:mod:`lessons_lib.optimizers`, the numbers of ``torch.optim``); or an
+            optimizer over them, such as a ``torch.optim`` one (then ``lr`` is unused).
         loss_fn: the data loss. Default: chosen from the task.
         batch_size: mini-batch size, or ``None`` for full-batch training.
         penalty: a function ``model -> scalar tensor`` added to the loss at every step.
@@ -248,9 +252,9 @@ def train(
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size, low=1)
     seed = check_int("seed", seed, low=0)
-    if optimizer is None:
+    if optimizer is None or isinstance(optimizer, str):
         lr = check_real("lr", lr, low=0.0, low_inclusive=False)
-        optimizer = torch.optim.Adam(model.parameters(), lr=lr)
+    optimizer = make_optimizer("adam" if optimizer is None else optimizer, model.parameters(), lr)
     if task is None:
         with torch.no_grad(), eval_mode(model):
             probe = model(X_train[:2])

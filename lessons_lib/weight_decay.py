@@ -7,10 +7,9 @@ for AdamW. Both need hundreds of mini-batch steps for dozens of (configuration, 
 pairs; the functions here run them as one batched computation:
 
 * :func:`high_dim_regression` draws the data sets, stacked along a seed axis;
-* :func:`adam_update` is one Adam step, with an L2 penalty or decoupled decay, for
-  tensors whose learning rate and decay may differ along leading axes (checked against
-  ``torch.optim.Adam`` and ``torch.optim.AdamW`` in the tests);
-* :func:`fit_linear_adam` trains a grid of linear models with it.
+* :func:`fit_linear_adam` trains a grid of linear models with
+  :func:`lessons_lib.update_rules.adam_update`, one Adam step (with an L2 penalty or
+  decoupled decay) whose learning rate and decay differ along the configuration axis.
 
 Shapes: ``S`` seeds, ``C`` configurations, ``d`` inputs; data ``(S, n, d)`` and
 ``(S, n)``; weights ``(C, S, d)``.
@@ -25,6 +24,7 @@ import torch
 
 from ._validate import check_int, check_real
 from .seeding import make_generator
+from .update_rules import adam_update
 
 
 @dataclass(frozen=True)
@@ -91,69 +91,6 @@ def high_dim_regression(
     return RegressionSets(X[:, :n_train], y[:, :n_train], X[:, n_train:], y[:, n_train:], w)
 
 
-def adam_update(
-    param: torch.Tensor,
-    grad: torch.Tensor,
-    state: dict[str, torch.Tensor | int],
-    lr: float | torch.Tensor,
-    weight_decay: float | torch.Tensor,
-    decoupled: bool | torch.Tensor,
-    betas: tuple[float, float] = (0.9, 0.999),
-    eps: float = 1e-8,
-) -> None:
-    """One Adam step on ``param`` in place: Adam + L2 (``decoupled=False``) or AdamW.
-
-    With ``decoupled=False`` the penalty's gradient ``weight_decay * param`` joins the
-    data gradient before the moment estimates (``torch.optim.Adam(weight_decay=…)``);
-    with ``decoupled=True`` the parameter is first multiplied by
-    ``1 - lr * weight_decay`` and the moments see the data gradient only
-    (``torch.optim.AdamW``). ``lr``, ``weight_decay`` and ``decoupled`` may be tensors
-    that broadcast against ``param``, so one call updates a whole grid of
-    configurations, some Adam + L2 and some AdamW.
-
-    Args:
-        param: the parameters, updated in place.
-        grad: gradient of the data loss, same shape.
-        state: ``{}`` before the first step; holds ``step``, ``exp_avg``, ``exp_avg_sq``.
-        lr: learning rate(s).
-        weight_decay: strength(s) of the penalty or decay.
-        decoupled: ``True`` for AdamW, ``False`` for Adam with an L2 penalty (or a
-            boolean tensor, one choice per configuration).
-        betas: decay rates of the two moment estimates. Default: ``(0.9, 0.999)``.
-        eps: added to the denominator. Default: ``1e-8``.
-
-    Example:
-        >>> w, state = torch.tensor([1.0]), {}
-        >>> adam_update(w, torch.tensor([0.0]), state, lr=0.1, weight_decay=0.5, decoupled=True)
-        >>> w  # pure decay: 1 - 0.1 * 0.5
-        tensor([0.9500])
-    """
-    if not isinstance(param, torch.Tensor) or not isinstance(grad, torch.Tensor):
-        raise TypeError(
-            f"param and grad must be tensors, got {type(param).__name__} and {type(grad).__name__}"
-        )
-    if param.shape != grad.shape:
-        raise ValueError(
-            f"grad must have the shape of param {tuple(param.shape)}, got {tuple(grad.shape)}"
-        )
-    beta1, beta2 = betas
-    wd = torch.as_tensor(weight_decay, dtype=param.dtype)
-    dec = torch.as_tensor(decoupled, dtype=torch.bool)
-    zero = torch.zeros((), dtype=param.dtype)
-    grad = grad + torch.where(dec, zero, wd) * param  # the L2 penalty's gradient
-    if not state:
-        state.update(step=0, exp_avg=torch.zeros_like(param), exp_avg_sq=torch.zeros_like(param))
-    state["step"] += 1
-    t = state["step"]
-    state["exp_avg"] = beta1 * state["exp_avg"] + (1 - beta1) * grad
-    state["exp_avg_sq"] = beta2 * state["exp_avg_sq"] + (1 - beta2) * grad * grad
-    m_hat = torch.as_tensor(state["exp_avg"]) / (1 - beta1**t)
-    v_hat = torch.as_tensor(state["exp_avg_sq"]) / (1 - beta2**t)
-    with torch.no_grad():
-        param.mul_(1 - lr * torch.where(dec, wd, zero))  # decoupled decay
-        param.sub_(lr * m_hat / (v_hat.sqrt() + eps))
-
-
 def fit_linear_adam(
     sets: RegressionSets,
     lr: Sequence[float],
@@ -215,7 +152,7 @@ def fit_linear_adam(
             resid = torch.einsum("snd,csd->csn", Xb, w) + b - yb
             grad_w = torch.einsum("snd,csn->csd", Xb, resid) * (2 / len(idx))
             grad_b = resid.mean(dim=-1, keepdim=True) * 2
-            adam_update(w, grad_w, state_w, lr_t, wd_t, dec)
-            adam_update(b, grad_b, state_b, lr_t, 0.0, True)
+            adam_update(w, grad_w, state_w, lr=lr_t, weight_decay=wd_t, decoupled=dec)
+            adam_update(b, grad_b, state_b, lr=lr_t)
     pred = torch.einsum("snd,csd->csn", sets.X_test, w) + b
     return ((pred - sets.y_test) ** 2).mean(dim=-1)

@@ -191,6 +191,18 @@ def test_fit_augmented_trains_on_soft_targets(images):
     )
 
 
+@pytest.mark.parametrize(("name", "cls"), [("adam", torch.optim.Adam), ("sgd", torch.optim.SGD)])
+def test_fit_augmented_with_an_optimizer_by_name_gives_torch_optims_numbers(images, name, cls):
+    x, y = images
+    shift = lambda xb, yb, g: (random_shift(xb, 1, g), yb)  # noqa: E731
+    ours = fit_augmented(mlp(64, [16], 10, seed=0), x, y, shift, 3, 0.05, 32, 4, optimizer=name)
+    ref = mlp(64, [16], 10, seed=0)
+    opt = cls(ref.parameters(), lr=0.05, foreach=False)
+    theirs = fit_augmented(ref, x, y, shift, 3, 0.05, 32, 4, optimizer=opt)
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "match"),
     [

@@ -18,6 +18,7 @@ from lessons_lib.capstone import (
     run,
     stacked_splits,
 )
+from lessons_lib.optimizers import SGD, AdamW
 from lessons_lib.stacked import StackedMLP
 from lessons_lib.stats import Summary, paired_difference, summarize, t_quantile_975, verdict
 
@@ -177,9 +178,9 @@ def test_weight_decay_goes_to_weight_matrices_only(name):
 def test_sgd_uses_momentum():
     model = StackedMLP([0], (2, 1))
     opt = capstone._optimizer(model, Config("x", optimizer="sgd"))
-    assert isinstance(opt, torch.optim.SGD)
+    assert isinstance(opt, SGD)
     assert all(g["momentum"] == 0.9 for g in opt.param_groups)
-    assert isinstance(capstone._optimizer(model, Config("x", optimizer="adamw")), torch.optim.AdamW)
+    assert isinstance(capstone._optimizer(model, Config("x", optimizer="adamw")), AdamW)
 
 
 # --- run -----------------------------------------------------------------------------------------

@@ -24,6 +24,18 @@ def sgd_step(model: StackedMLP, X, y, lr: float = 0.1, **kwargs) -> StackHistory
     return train_stack(model, X, y, None, None, opt, num_epochs=1, **kwargs)
 
 
+@pytest.mark.parametrize(("name", "cls"), [("adam", torch.optim.Adam), ("sgd", torch.optim.SGD)])
+def test_an_optimizer_by_name_gives_torch_optims_numbers(name, cls):
+    X, y = toy_data(3, 40)
+    ours, theirs = StackedMLP([0, 1, 2], (2, 8, 1)), StackedMLP([0, 1, 2], (2, 8, 1))
+    h = train_stack(ours, X, y, X, y, name, lr=0.05, num_epochs=20, l1=1e-3)
+    opt = cls(theirs.parameters(), lr=0.05, foreach=False)
+    h_ref = train_stack(theirs, X, y, X, y, opt, num_epochs=20, l1=1e-3)
+    np.testing.assert_array_equal(h.as_arrays()["val_loss"], h_ref.as_arrays()["val_loss"])
+    for p, q in zip(ours.parameters(), theirs.parameters(), strict=True):
+        assert torch.equal(p, q)
+
+
 def test_training_lowers_the_training_loss_and_leaves_eval_mode():
     X, y = toy_data(3, 40)
     model = StackedMLP([0, 1, 2], (2, 16, 1), dropout=0.1)

@@ -415,6 +415,34 @@ def test_custom_optimizer_overrides_lr(moons):
     assert h.train_loss[0] == h.train_loss[-1]
 
 
+@pytest.mark.parametrize(
+    ("name", "cls", "batch_size"),
+    [
+        (None, torch.optim.Adam, None),
+        ("adam", torch.optim.Adam, 16),
+        ("adamw", torch.optim.AdamW, 16),
+        ("sgd", torch.optim.SGD, None),
+    ],
+)
+def test_an_optimizer_by_name_gives_torch_optims_numbers(moons, name, cls, batch_size):
+    """The library's own optimizers (no torch._dynamo import) reproduce torch.optim exactly."""
+    X, y, X_val, y_val = moons
+    ours, theirs = mlp(2, [8], 1, seed=0), mlp(2, [8], 1, seed=0)
+    kw = {"num_epochs": 5, "batch_size": batch_size, "lr": 0.05}
+    h_ours = train(ours, X, y, X_val, y_val, optimizer=name, **kw)
+    opt = cls(theirs.parameters(), lr=0.05, foreach=False)
+    h_theirs = train(theirs, X, y, X_val, y_val, optimizer=opt, **kw)
+    assert h_ours.val_loss == h_theirs.val_loss
+    assert all(torch.equal(a, b) for a, b in zip(weights(ours), weights(theirs), strict=True))
+
+
+def test_an_unknown_optimizer_name_is_refused(moons):
+    X, y, _, _ = moons
+    message = "optimizer must be one of 'adam', 'adamw', 'sgd'; got 'lbfgs'"
+    with pytest.raises(ValueError, match=message):
+        train(mlp(2, [8], 1, seed=0), X, y, optimizer="lbfgs")
+
+
 class StopAt(Callback):
     def __init__(self, epoch: int):
         self.epoch = epoch
