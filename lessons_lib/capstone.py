@@ -165,6 +165,8 @@ class Result:
         members: index of each seed's network in ``model``.
         best_epoch: with early stopping, the epoch each network kept.
         chosen: for a tuned configuration, the strength chosen for each seed.
+        clip_active: with gradient clipping, the share of the steps in which it
+            changed the step, per seed.
     """
 
     config: Config
@@ -177,6 +179,7 @@ class Result:
     test_prob: torch.Tensor | None = field(default=None, repr=False)
     members: np.ndarray | None = None
     chosen: np.ndarray | None = None
+    clip_active: np.ndarray | None = None
 
     @property
     def gap(self) -> np.ndarray:
@@ -294,6 +297,7 @@ def run(
         val_loss=val_loss.numpy(),
         test_prob=test_prob,
         members=np.arange(model.k),
+        clip_active=history.clip_active,
     )
 
 
@@ -354,4 +358,5 @@ def tune(
         test_prob=r.test_prob[torch.from_numpy(members)],
         members=members,
         chosen=np.array(grid)[best],
+        clip_active=None if r.clip_active is None else r.clip_active[members],
     )

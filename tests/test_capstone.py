@@ -17,6 +17,7 @@ from lessons_lib.capstone import (
     disk_data,
     run,
     stacked_splits,
+    tune,
 )
 from lessons_lib.optimizers import SGD, AdamW
 from lessons_lib.stacked import StackedMLP
@@ -234,6 +235,15 @@ def test_run_with_patience_reports_best_epochs(data):
     result = run(Config("es", patience=5), data, SEEDS, sizes=SIZES, num_epochs=30)
     assert result.best_epoch.shape == (3,)
     assert np.all((result.best_epoch >= 1) & (result.best_epoch <= 30))
+
+
+def test_clipping_reports_how_often_it_was_active(data):
+    result = run(Config("clip", clip_norm=1e-6), data, SEEDS, sizes=SIZES, num_epochs=10)
+    np.testing.assert_array_equal(result.clip_active, np.ones(3))  # always above 1e-6
+    assert run(Config("none"), data, SEEDS, sizes=SIZES, num_epochs=10).clip_active is None
+    tuned = tune(Config("clip"), "clip_norm", [1e-6, 1e6], data, SEEDS, sizes=SIZES, num_epochs=10)
+    expected = np.where(tuned.chosen == 1e-6, 1.0, 0.0)  # 1e6 is never reached
+    np.testing.assert_array_equal(tuned.clip_active, expected)
 
 
 def reference_run(config: Config, data, epochs: int) -> StackedMLP:
