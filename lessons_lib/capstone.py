@@ -90,6 +90,8 @@ class Result:
         members: index of each seed's network in ``model``.
         best_epoch: with early stopping, the epoch each network kept.
         chosen: for a tuned configuration, the strength chosen for each seed.
+        clip_active: with gradient clipping, the share of the steps in which it
+            changed the step, per seed.
     """
 
     config: Config
@@ -102,6 +104,7 @@ class Result:
     test_prob: torch.Tensor | None = field(default=None, repr=False)
     members: np.ndarray | None = None
     chosen: np.ndarray | None = None
+    clip_active: np.ndarray | None = None
 
     @property
     def gap(self) -> np.ndarray:
@@ -219,6 +222,7 @@ def run_config(
         val_loss=val_loss.numpy(),
         test_prob=test_prob,
         members=np.arange(model.k),
+        clip_active=history.clip_active,
     )
 
 
@@ -280,4 +284,5 @@ def tune_strength(
         test_prob=r.test_prob[torch.from_numpy(members)],
         members=members,
         chosen=np.array(grid)[best],
+        clip_active=None if r.clip_active is None else r.clip_active[members],
     )

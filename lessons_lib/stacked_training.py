@@ -35,6 +35,9 @@ class StackHistory:
         train_acc, val_acc: accuracy with the model in eval mode.
         best_epoch: with early stopping, the epoch (1-based) whose weights each
             network kept; otherwise the last epoch.
+        clip_active: with ``clip_norm``, the share of steps in which each network's
+            gradient norm exceeded its threshold (so that clipping changed the step);
+            otherwise ``None``.
     """
 
     epochs: list[int] = field(default_factory=list)
@@ -43,6 +46,7 @@ class StackHistory:
     train_acc: list[np.ndarray] = field(default_factory=list)
     val_acc: list[np.ndarray] = field(default_factory=list)
     best_epoch: np.ndarray | None = None
+    clip_active: np.ndarray | None = None
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         """The recorded curves as ``(epochs, k)`` arrays."""
@@ -151,6 +155,7 @@ def train_stack(
     best_loss = torch.full((model.k,), math.inf)
     best_epoch = np.full(model.k, num_epochs)
     waited = torch.zeros(model.k, dtype=torch.long)
+    clipped = torch.zeros(model.k)
     best_state = {n: t.detach().clone() for n, t in model.state_dict().items()}
     for epoch in range(1, num_epochs + 1):
         model.train()
@@ -162,6 +167,7 @@ def train_stack(
         loss.backward()
         if clip is not None:
             scale = torch.clamp(clip / (_per_network_grad_norm(params) + 1e-12), max=1.0)
+            clipped += scale < 1.0
             for p in params:
                 if p.grad is not None:
                     p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
@@ -196,4 +202,6 @@ def train_stack(
         model.load_state_dict(best_state)
     model.eval()
     history.best_epoch = best_epoch
+    if clip is not None:
+        history.clip_active = (clipped / num_epochs).numpy()
     return history

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from lessons_lib import capstone
-from lessons_lib.capstone import Config, Result, run_config
+from lessons_lib.capstone import Config, Result, run_config, tune_strength
 from lessons_lib.disk_data import stacked_splits
 from lessons_lib.optimizers import SGD, AdamW
 from lessons_lib.stacked import StackedMLP
@@ -141,6 +141,17 @@ def test_run_with_patience_reports_best_epochs(data):
     result = run_config(Config("es", patience=5), data, SEEDS, sizes=SIZES, num_epochs=30)
     assert result.best_epoch.shape == (3,)
     assert np.all((result.best_epoch >= 1) & (result.best_epoch <= 30))
+
+
+def test_clipping_reports_how_often_it_was_active(data):
+    result = run_config(Config("clip", clip_norm=1e-6), data, SEEDS, sizes=SIZES, num_epochs=10)
+    np.testing.assert_array_equal(result.clip_active, np.ones(3))  # always above 1e-6
+    assert run_config(Config("none"), data, SEEDS, sizes=SIZES, num_epochs=10).clip_active is None
+    tuned = tune_strength(
+        Config("clip"), "clip_norm", [1e-6, 1e6], data, SEEDS, sizes=SIZES, num_epochs=10
+    )
+    expected = np.where(tuned.chosen == 1e-6, 1.0, 0.0)  # 1e6 is never reached
+    np.testing.assert_array_equal(tuned.clip_active, expected)
 
 
 def reference_run(config: Config, data, epochs: int) -> StackedMLP:

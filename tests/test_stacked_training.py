@@ -160,6 +160,22 @@ def test_clip_norm_is_per_network():
     assert step0 == pytest.approx(0.1 * clip, rel=1e-3)
 
 
+def test_clip_active_counts_the_steps_that_clipping_changed():
+    X, y = toy_data(2, 20)
+    X[0] *= 1000  # network 0's gradient stays far above the threshold
+    y[0] = 1 - y[0]
+    model = StackedMLP([0, 1], (2, 8, 1))
+    F.binary_cross_entropy_with_logits(model(X), y, reduction="none").mean(1).sum().backward()
+    norms = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in model.parameters()))
+    assert norms[0] > 100 * norms[1]
+    clip = float(torch.sqrt(norms[0] * norms[1]))  # between the two norms, far from both
+    model = StackedMLP([0, 1], (2, 8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-6)  # tiny steps: the norms barely move
+    h = train_stack(model, X, y, None, None, opt, num_epochs=4, clip_norm=clip)
+    np.testing.assert_array_equal(h.clip_active, [1.0, 0.0])
+    assert sgd_step(StackedMLP([0, 1], (2, 8, 1)), X, y).clip_active is None
+
+
 def test_max_norm_in_training_keeps_every_unit_inside_the_ball():
     X, y = toy_data(2, 20)
     model = StackedMLP([0, 1], (2, 16, 1))
