@@ -22,7 +22,7 @@ from torch import nn
 from ._validate import check_int, check_probability, check_real, check_tensor
 from .mixing import smooth_labels
 from .optimizers import Stepper, make_optimizer
-from .stacked import StackedMLP, _active, per_network
+from .stacked import StackedMLP, is_active, per_network
 
 
 @dataclass
@@ -59,9 +59,12 @@ def _per_network_grad_norm(params: Sequence[torch.Tensor]) -> torch.Tensor:
     return torch.sqrt(torch.stack(squares).sum(dim=0))
 
 
-def stack_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Accuracy of each network: ``(k, n)`` logits and labels → ``(k,)``."""
-    return ((logits > 0).float() == y).float().mean(dim=1)
+def stack_accuracy(y_true: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """Accuracy of each network: ``(k, n)`` labels and logits → ``(k,)``.
+
+    Labels first, like every metric of the course (scikit-learn's order).
+    """
+    return ((logits > 0).float() == y_true).float().mean(dim=1)
 
 
 def train_stack(
@@ -158,7 +161,7 @@ def train_stack(
         model.train()
         optimizer.zero_grad()
         loss = bce(model(X_train), targets).mean(dim=1).sum()  # networks are independent
-        if _active(l1_k):
+        if is_active(l1_k):
             per_net = sum(W.abs().flatten(1).sum(dim=1) for W in model.weights)
             loss = loss + (l1_k * per_net).sum()
         loss.backward()
@@ -183,10 +186,10 @@ def train_stack(
                 out_train = model(X_train)
                 history.epochs.append(epoch)
                 history.train_loss.append(bce(out_train, y_train).mean(dim=1).numpy())
-                history.train_acc.append(stack_accuracy(out_train, y_train).numpy())
+                history.train_acc.append(stack_accuracy(y_train, out_train).numpy())
                 if X_val is not None and y_val is not None:
                     history.val_loss.append(val_loss.numpy())
-                    history.val_acc.append(stack_accuracy(out_val, y_val).numpy())
+                    history.val_acc.append(stack_accuracy(y_val, out_val).numpy())
             if patience is not None:
                 active = waited < patience
                 better = (val_loss < best_loss) & active

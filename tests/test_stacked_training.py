@@ -12,7 +12,7 @@ from stacked_helpers import gen, params_of, step_length, toy_data
 from torch import nn
 
 from lessons_lib.early_stopping import stopping_epoch
-from lessons_lib.regularizers import smoothed_optimal_logit
+from lessons_lib.mixing import smoothed_optimal_logit
 from lessons_lib.stacked import StackedMLP
 from lessons_lib.stacked_training import StackHistory, stack_accuracy, train_stack
 
@@ -55,14 +55,14 @@ def test_training_lowers_the_training_loss_and_leaves_eval_mode():
         F.binary_cross_entropy_with_logits(out, y, reduction="none").mean(1).numpy(),
         rtol=1e-6,
     )
-    np.testing.assert_array_equal(curves["train_acc"][-1], stack_accuracy(out, y).numpy())
+    np.testing.assert_array_equal(curves["train_acc"][-1], stack_accuracy(y, out).numpy())
     np.testing.assert_array_equal(h.best_epoch, [60, 60, 60])
 
 
 def test_stack_accuracy():
     logits = torch.tensor([[2.0, -1.0, 0.5, -3.0], [-1.0, -1.0, -1.0, 1.0]])
     y = torch.tensor([[1.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 1.0]])
-    torch.testing.assert_close(stack_accuracy(logits, y), torch.tensor([0.75, 0.5]))
+    torch.testing.assert_close(stack_accuracy(y, logits), torch.tensor([0.75, 0.5]))
 
 
 def test_one_step_equals_independent_steps_of_each_network():
