@@ -9,8 +9,10 @@ Modules:
     linear: polynomial features and the (ridge) least-squares solution.
     models: a small MLP builder and ``eval_mode``, which restores every layer's mode.
     training: a full-batch or mini-batch training loop returning a ``History``.
+    loss_rise: per-epoch outputs and the split of a rising loss by right and wrong (ch. 1).
     batched_training: copies of one small network trained side by side, a History each (ch. 9).
     update_rules: SGD, Adam and AdamW steps on one tensor, as PyTorch computes them (ch. 4).
+    weight_decay: L2 versus decoupled decay on a high-dimensional regression (ch. 4).
     optimizers: those rules behind torch.optim's interface, without importing torch._dynamo.
     stats: mean and spread over seeds; bias-variance decomposition.
     plotting: the course style, learning curves and decision boundaries.
@@ -23,12 +25,15 @@ Modules:
     augmentation: batched, seeded image transforms for the 8x8 digits (chapter 8).
     mixing: mixup, CutMix and label-smoothing targets (chapter 8).
     convnet: a tiny CNN for the 8x8 digits, many copies trained at once (chapter 8).
-    metrics: accuracy, precision, recall, F1, MSE, MAE and R² from scratch (ch. 1, 9).
+    metrics: accuracy, precision, recall, F1, MSE, MAE, R² as f(y_true, y_pred) (ch. 1, 9).
     diagnostics: diagnose(history) names underfitting, good fit or overfitting (ch. 9).
-    regularizers: stochastic depth, a residual MLP, Monte Carlo dropout (chapter 10).
+    stochastic_depth: stochastic depth and a small residual MLP (chapter 10).
+    mc_dropout: Monte Carlo dropout, dropout kept on at prediction (chapter 10).
+    gradient_clipping: clipping by the joint norm of all gradients (chapter 10).
     stacked: many small networks evaluated at once, one per seed (chapter 10).
     stacked_training: the full-batch training loop of a stack (chapter 10).
-    capstone: the chapter-10 experiment: data, configurations, paired comparisons.
+    disk_data: the capstone's data, a circle on a square with label noise (chapter 10).
+    capstone: the chapter-10 experiment: configurations, ``run_config``, ``tune_strength``.
     checks: exercise check functions with friendly feedback.
 """
 

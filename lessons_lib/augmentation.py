@@ -26,7 +26,11 @@ from ._validate import check_int, check_probability, check_real, check_tensor
 from .optimizers import Stepper, make_optimizer
 
 
-def _check_images(x: torch.Tensor) -> torch.Tensor:
+def check_images(x: torch.Tensor) -> torch.Tensor:
+    """Return ``x`` if it is a float batch of images ``(N, H, W)``, else raise naming it.
+
+    Shared with :mod:`lessons_lib.mixing`, whose transforms take the same batches.
+    """
     return check_tensor("x", x, ranks=(3,), dtype="float", layout="(N, H, W)")
 
 
@@ -49,7 +53,7 @@ def affine(
         >>> torch.allclose(x, y, atol=1e-6)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     n, h, w = x.shape
     rad = angle.to(x.dtype) * math.pi / 180
     cos, sin = torch.cos(rad) / scale, torch.sin(rad) / scale
@@ -84,7 +88,7 @@ def random_shift(
         >>> float(y.sum()), y.shape
         (1.0, torch.Size([1, 8, 8]))
     """
-    x = _check_images(x)
+    x = check_images(x)
     max_shift = check_int("max_shift", max_shift, low=0)
     n = x.shape[0]
     shift = torch.randint(-max_shift, max_shift + 1, (n, 2), generator=generator)
@@ -101,7 +105,7 @@ def random_rotation(
         >>> torch.allclose(random_rotation(x, 0.0), x, atol=1e-6)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     max_degrees = check_real("max_degrees", max_degrees, low=0.0, high=180.0)
     n = x.shape[0]
     angle = _uniform(n, -max_degrees, max_degrees, generator)
@@ -121,7 +125,7 @@ def random_scale(
         >>> torch.allclose(random_scale(x, 0.0), x, atol=1e-6)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     max_change = check_probability("max_change", max_change)
     n = x.shape[0]
     scale = _uniform(n, 1 - max_change, 1 + max_change, generator)
@@ -141,7 +145,7 @@ def random_resized_crop(
         >>> torch.equal(random_resized_crop(x, 8), x)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     n, h, w = x.shape
     min_size = check_int("min_size", min_size, low=1, high=min(h, w))
     side = torch.randint(min_size, min(h, w) + 1, (n,), generator=generator)
@@ -170,16 +174,19 @@ def gaussian_noise(
         >>> torch.equal(gaussian_noise(x, 0.0), x)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     std = check_real("std", std, low=0.0)
     noise = torch.randn(x.shape, generator=generator, dtype=x.dtype)
     return (x + std * noise).clamp(0.0, 1.0)
 
 
-def _boxes(
+def random_boxes(
     n: int, h: int, w: int, bh: torch.Tensor, bw: torch.Tensor, generator: torch.Generator | None
 ) -> torch.Tensor:
-    """Boolean masks ``(n, h, w)`` of boxes of size ``bh × bw`` at random places inside."""
+    """Boolean masks ``(n, h, w)`` of boxes of size ``bh × bw`` at random places inside.
+
+    Shared by :func:`random_erasing` and :func:`lessons_lib.mixing.cutmix`.
+    """
     top = (torch.rand(n, generator=generator) * (h - bh + 1)).floor().long()
     left = (torch.rand(n, generator=generator) * (w - bw + 1)).floor().long()
     rows = torch.arange(h)[None, :, None]
@@ -207,12 +214,12 @@ def random_erasing(
         >>> (random_erasing(x, 3) == 0).sum(dim=(1, 2)).tolist()
         [9, 9, 9, 9, 9]
     """
-    x = _check_images(x)
+    x = check_images(x)
     n, h, w = x.shape
     size = check_int("size", size, low=0, high=min(h, w))
     p = check_real("p", p, low=0.0, high=1.0)
     full = torch.full((n,), size, dtype=torch.long)
-    mask = _boxes(n, h, w, full, full, generator)
+    mask = random_boxes(n, h, w, full, full, generator)
     mask &= (torch.rand(n, generator=generator) < p)[:, None, None]
     return x.masked_fill(mask, 0.0)
 
@@ -259,7 +266,7 @@ def fit_augmented(
         got = tuple(X.shape) if isinstance(X, torch.Tensor) else type(X).__name__
         raise TypeError(f"X must be images (N, H, W) or a stack (k, N, H, W), got {got}")
     stacked = X.dim() == 4
-    _check_images(X.flatten(0, 1) if stacked else X)
+    check_images(X.flatten(0, 1) if stacked else X)
     if not isinstance(y, torch.Tensor) or y.shape != X.shape[: X.dim() - 2]:
         got = tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__
         raise ValueError(f"y must have shape {tuple(X.shape[: X.dim() - 2])}, got {got}")

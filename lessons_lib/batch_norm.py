@@ -18,16 +18,20 @@ from torch import nn
 
 from ._validate import check_int, check_real, check_tensor
 
-__all__ = ["BatchNorm1d", "batch_norm"]
+__all__ = ["BatchNorm1d", "batch_norm", "scale_and_shift"]
 
 
-def _affine(
+def scale_and_shift(
     x_hat: torch.Tensor,
     weight: torch.Tensor | None,
     bias: torch.Tensor | None,
     shape: tuple[int, ...],
 ) -> torch.Tensor:
-    """``x_hat * weight + bias`` with per-channel ``weight``, ``bias`` reshaped to ``shape``."""
+    """``x_hat * weight + bias`` with per-channel ``weight``, ``bias`` reshaped to ``shape``.
+
+    The learned γ and β of every normalization layer of the course (batch, layer and
+    group normalization); either may be ``None`` (that step is skipped).
+    """
     if weight is not None:
         x_hat = x_hat * weight.reshape(shape)
     if bias is not None:
@@ -119,7 +123,7 @@ def batch_norm(
                 unbiased = var.detach() * m / (m - 1)
                 running_var.mul_(1 - momentum).add_(momentum * unbiased)
     x_hat = (x - mean.reshape(shape)) / torch.sqrt(var.reshape(shape) + eps)
-    return _affine(x_hat, weight, bias, shape)
+    return scale_and_shift(x_hat, weight, bias, shape)
 
 
 class BatchNorm1d(nn.Module):

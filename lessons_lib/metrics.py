@@ -142,22 +142,23 @@ def _regression_pair(
     return a.astype(float), b.astype(float)
 
 
-def mse(y_pred: Any, y_true: Any) -> float:
+def mse(y_true: Any, y_pred: Any) -> float:
     """Mean squared error :math:`\\frac1n\\sum_i (\\hat y_i - y_i)^2`, the course's one MSE.
 
-    Prediction first, target second, as in ``torch.nn.functional.mse_loss(input,
-    target)``. The value is symmetric, so it also equals scikit-learn's
-    ``mean_squared_error(y_true, y_pred)``. Used from chapter 1 (polynomial fits) on.
+    Targets first, predictions second, like every metric of the course and
+    scikit-learn's ``mean_squared_error(y_true, y_pred)`` (the value is symmetric, so
+    the order never changes the number, only what a reader expects). Used from
+    chapter 1 (polynomial fits) on.
 
     Args:
-        y_pred: predictions, shape ``(n,)``.
         y_true: targets, shape ``(n,)``.
+        y_pred: predictions, shape ``(n,)``.
 
     Example:
-        >>> mse([1.0, 4.0], [1.0, 2.0])
+        >>> mse([1.0, 2.0], [1.0, 4.0])
         2.0
     """
-    p, t = _regression_pair(y_pred, y_true, ("y_pred", "y_true"))
+    t, p = _regression_pair(y_true, y_pred)
     return float(np.mean((p - t) ** 2))
 
 

@@ -17,7 +17,7 @@ import torch
 from torch import nn
 
 from ._validate import check_int, check_real, check_tensor
-from .batch_norm import _affine
+from .batch_norm import scale_and_shift
 
 __all__ = ["GroupNorm", "LayerNorm", "group_norm", "layer_norm"]
 
@@ -100,7 +100,7 @@ def group_norm(
     mean = grouped.mean(dim=2, keepdim=True)
     var = grouped.var(dim=2, unbiased=False, keepdim=True)
     x_hat = ((grouped - mean) / torch.sqrt(var + eps)).reshape(x.shape)
-    return _affine(x_hat, weight, bias, (1, C) + (1,) * (x.dim() - 2))
+    return scale_and_shift(x_hat, weight, bias, (1, C) + (1,) * (x.dim() - 2))
 
 
 class LayerNorm(nn.Module):

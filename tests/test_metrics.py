@@ -71,7 +71,7 @@ def test_macro_metrics_match_sklearn(pair):
 @given(reals)
 def test_regression_metrics_match_sklearn(pair):
     t, p = pair
-    assert mse(p, t) == pytest.approx(skm.mean_squared_error(t, p))
+    assert mse(t, p) == pytest.approx(skm.mean_squared_error(t, p))
     assert mean_absolute_error(t, p) == pytest.approx(skm.mean_absolute_error(t, p))
     assert r2_score(t, p) == pytest.approx(skm.r2_score(t, p), abs=1e-9)
 
@@ -226,30 +226,30 @@ def test_log_loss_rejects_bad_arguments(call, match):
         call()
 
 
-# --- mse: prediction first, as in torch --------------------------------------------------------
+# --- mse: target first, as in scikit-learn------------------------------------------------------
 
 
 @given(reals)
-def test_mse_takes_the_prediction_first_like_torch(pair):
-    pred, target = pair
+def test_mse_takes_the_target_first_like_every_course_metric(pair):
+    target, pred = pair
     expected = torch.nn.functional.mse_loss(torch.as_tensor(pred), torch.as_tensor(target))
-    assert mse(pred, target) == pytest.approx(float(expected), rel=1e-12, abs=1e-12)
+    assert mse(target, pred) == pytest.approx(float(expected), rel=1e-12, abs=1e-12)
     assert mse(target, target) == 0.0
 
 
 def test_mse_returns_a_python_float_and_accepts_lists_and_tensors():
-    result = mse([1, 4], [1, 2])
+    result = mse([1, 2], [1, 4])
     assert type(result) is float
     assert result == 2.0
-    assert mse(torch.tensor([1.0, 4.0], requires_grad=True), np.array([1.0, 2.0])) == 2.0
+    assert mse(np.array([1.0, 2.0]), torch.tensor([1.0, 4.0], requires_grad=True)) == 2.0
 
 
 def test_mse_names_its_arguments_in_errors():
     with pytest.raises(
-        ValueError, match=r"y_pred and y_true must have the same length, got 3 and 2"
+        ValueError, match=r"y_true and y_pred must have the same length, got 3 and 2"
     ):
         mse(np.zeros(3), np.zeros(2))
-    with pytest.raises(ValueError, match=r"y_true must be 1-D, got shape \(3, 1\)"):
+    with pytest.raises(ValueError, match=r"y_pred must be 1-D, got shape \(3, 1\)"):
         mse(np.zeros(3), np.zeros((3, 1)))
 
 

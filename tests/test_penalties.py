@@ -24,8 +24,8 @@ from lessons_lib.penalties import (
     split_weights,
     to_weight_decay,
 )
-from lessons_lib.regularizers import ResidualMLP
 from lessons_lib.stacked import StackedMLP
+from lessons_lib.stochastic_depth import ResidualMLP
 
 floats = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 

@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..regularizers import clip_by_total_norm, mc_dropout_predict
+from ..gradient_clipping import clip_by_total_norm
+from ..mc_dropout import mc_dropout_predict
 from .answers import Tolerance, close, to_array, to_items
 from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback

@@ -1,4 +1,4 @@
-"""Further regularizers of chapter 10: stochastic depth and Monte Carlo dropout.
+"""Stochastic depth and a small residual network to try it on (chapter 10).
 
 * :class:`StochasticDepth` skips a residual branch at random during training
   (Huang et al., 2016), here in its *inverted* form: a kept branch is scaled by
@@ -7,26 +7,16 @@
   skipped branch is not computed at all; in ``"row"`` mode (torchvision's name) each
   example gets its own draw and the branch is always computed.
 * :class:`ResidualMLP` is a small residual network to try it on.
-* :func:`mc_dropout_predict` keeps dropout switched on at prediction time and averages
-  many passes (Gal and Ghahramani, 2016): the spread of the passes is a cheap measure
-  of the model's uncertainty.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_int, check_probability, check_real
-from .dropout import Dropout as CourseDropout
-from .models import eval_mode
+from ._validate import check_choice, check_int, check_real
 
-#: Every PyTorch dropout layer (``Dropout``, ``Dropout1d/2d/3d``, the alpha variants)
-#: derives from ``_DropoutNd``; the course's own layer is added to them.
-DROPOUT_TYPES: tuple[type[nn.Module], ...] = (nn.modules.dropout._DropoutNd, CourseDropout)
-
+__all__ = ["MODES", "ResidualMLP", "StochasticDepth"]
 
 #: The two forms of stochastic depth: one draw per batch, or one per example.
 MODES = ("batch", "row")
@@ -151,93 +141,3 @@ class ResidualMLP(nn.Module):
         for block in self.blocks:
             h = block(h)
         return self.head(h)
-
-
-@torch.no_grad()
-def mc_dropout_predict(
-    model: nn.Module, X: torch.Tensor, num_samples: int = 100
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean and standard deviation of ``num_samples`` passes with dropout switched on.
-
-    Only the dropout layers are put in training mode; everything else (batch norm in
-    particular) stays in eval mode. The model's modes are restored afterwards.
-
-    Args:
-        model: a network containing at least one dropout layer.
-        X: inputs.
-        num_samples: number of stochastic passes, at least 2. Default: 100.
-
-    Returns:
-        ``(mean, std)`` over the passes, each shaped like one output of ``model``.
-
-    Raises:
-        ValueError: if ``model`` has no dropout layer (every pass would be equal).
-
-    Example:
-        >>> net = nn.Sequential(nn.Linear(1, 16), nn.ReLU(), nn.Dropout(0.5), nn.Linear(16, 1))
-        >>> mean, std = mc_dropout_predict(net, torch.ones(4, 1), num_samples=10)
-        >>> mean.shape, bool((std > 0).all())
-        (torch.Size([4, 1]), True)
-    """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(f"X must be a torch.Tensor, got {type(X).__name__}")
-    num_samples = check_int("num_samples", num_samples, low=2)
-    drops = [m for m in model.modules() if isinstance(m, DROPOUT_TYPES)]
-    active = [m for m in drops if getattr(m, "p", 0.0) > 0]
-    if not active:
-        raise ValueError(
-            "model has no dropout layer with p > 0: Monte Carlo dropout needs one "
-            f"(found {len(drops)} dropout layers)"
-        )
-    with eval_mode(model):
-        for m in drops:
-            m.train()
-        passes = torch.stack([model(X) for _ in range(num_samples)])
-    return passes.mean(dim=0), passes.std(dim=0)
-
-
-def smoothed_optimal_logit(label_smoothing: float) -> float:
-    """The logit that minimizes binary cross-entropy against targets smoothed by ``ε``.
-
-    A positive example's target becomes ``1 - ε/2``; the loss is smallest where the
-    predicted probability equals the target, i.e. at ``log((1 - ε/2) / (ε/2))``, a
-    finite value (without smoothing the optimum is at infinity).
-
-    Example:
-        >>> round(smoothed_optimal_logit(0.2), 4)
-        2.1972
-    """
-    eps = check_probability("label_smoothing", label_smoothing)
-    if eps == 0:
-        return float("inf")
-    return float(torch.log(torch.tensor((1 - eps / 2) / (eps / 2))))
-
-
-def clip_by_total_norm(grads: Sequence[torch.Tensor], max_norm: float) -> list[torch.Tensor]:
-    """Scale gradients by one common factor so that their joint norm is at most ``max_norm``.
-
-    The same rule as :func:`torch.nn.utils.clip_grad_norm_` (including its ``1e-6``
-    guard), but on plain tensors and without modifying them: the norm is taken over all
-    entries of all tensors together, and gradients already inside the ball come back
-    unchanged (clipping never scales up).
-
-    Args:
-        grads: gradient tensors of any shapes.
-        max_norm: the largest joint norm allowed, positive.
-
-    Returns:
-        New tensors, in the order of ``grads``.
-
-    Example:
-        >>> clip_by_total_norm([torch.tensor([3.0]), torch.tensor([4.0])], 1.0)
-        [tensor([0.6000]), tensor([0.8000])]
-    """
-    max_norm = check_real("max_norm", max_norm, low=0.0, low_inclusive=False)
-    grads = list(grads)
-    if not grads or not all(isinstance(g, torch.Tensor) for g in grads):
-        raise TypeError("grads must be a non-empty sequence of torch.Tensor")
-    total = torch.stack([g.detach().double().pow(2).sum() for g in grads]).sum().sqrt()
-    factor = min(1.0, max_norm / (float(total) + 1e-6))
-    return [g * factor for g in grads]
