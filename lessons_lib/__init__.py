@@ -17,7 +17,9 @@ Modules:
     stats: mean and spread over seeds; bias-variance decomposition.
     plotting: the course style, learning curves and decision boundaries.
     widgets: a parameter sweep that is live in Jupyter and a static figure on the site.
-    penalties: L1, L2 and elastic-net penalties, proximal steps, decay groups (ch. 2-4).
+    penalties: L1, L2 and elastic-net penalties, which tensors they act on, decay groups (ch. 2-4).
+    proximal: soft-thresholding and the proximal L1 step (chapter 3).
+    label_noise: flipped and random labels, the noisy digits of chapters 7 and 9 (ch. 1).
     dropout: inverted dropout and DropConnect, matched to PyTorch (chapter 5).
     batch_norm: batch normalization from scratch, matched to ``nn.BatchNorm1d`` (ch. 6).
     normalization: layer and group normalization from scratch (chapter 6).

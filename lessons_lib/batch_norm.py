@@ -155,6 +155,9 @@ class BatchNorm1d(nn.Module):
         1
     """
 
+    #: Read by :func:`lessons_lib.penalties.split_weights`: γ and β are never penalized.
+    is_normalization = True
+
     running_mean: torch.Tensor | None
     running_var: torch.Tensor | None
     num_batches_tracked: torch.Tensor | None

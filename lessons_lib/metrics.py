@@ -288,13 +288,63 @@ def ensemble_log_loss(y_true: Any, member_logits: Any) -> float:
     return float(-log_mean.mean())
 
 
+def reliability_curve(
+    y_true: Any, probs: Any, num_bins: int = 10
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean confidence, accuracy and count of the predictions in each confidence bin.
+
+    Each prediction's *confidence* is the probability of the class it predicts, at least
+    ``1/K`` with ``K`` classes, so the ``num_bins`` equal-width bins span ``[1/K, 1]``
+    (``[0.5, 1]`` for two classes): no bin is empty by construction. Plotting accuracy
+    against confidence gives the reliability diagram; a calibrated model lies on the
+    diagonal. Empty bins are left out. Used in chapter 10.
+
+    Args:
+        y_true: integer labels ``(n,)``.
+        probs: predicted class probabilities ``(n, K)``, or for two classes the
+            probability of class 1, shape ``(n,)``.
+        num_bins: number of confidence bins, ``>= 1``. Default: 10.
+
+    Returns:
+        ``(confidence, accuracy, count)``, one entry per non-empty bin, in order.
+
+    Example:
+        >>> conf, acc, count = reliability_curve([1, 0, 1, 1], [0.9, 0.2, 0.6, 0.4])
+        >>> conf.round(2).tolist(), acc.tolist(), count.tolist()
+        ([0.6, 0.8, 0.9], [0.5, 1.0, 1.0], [2, 1, 1])
+    """
+    if isinstance(num_bins, bool) or not isinstance(num_bins, int) or num_bins < 1:
+        raise ValueError(f"num_bins must be an integer >= 1, got {num_bins!r}")
+    y = _as_1d("y_true", y_true).astype(int)
+    if isinstance(probs, torch.Tensor):
+        probs = probs.detach().cpu().numpy()
+    p = np.asarray(probs, dtype=float)
+    if p.ndim == 1:
+        p = np.stack([1 - p, p], axis=1)
+    if p.ndim != 2 or p.shape[0] != y.size or p.shape[1] < 2:
+        raise ValueError(
+            f"probs must have shape ({y.size},) or ({y.size}, K) with K >= 2, got {np.shape(probs)}"
+        )
+    if np.any(p < 0) or np.any(p > 1) or not np.all(np.isfinite(p)):
+        raise ValueError("probs must be probabilities in [0, 1]")
+    confidence = p.max(axis=1)
+    correct = (p.argmax(axis=1) == y).astype(float)
+    low = 1 / p.shape[1]
+    bins = np.clip(((confidence - low) / (1 - low) * num_bins).astype(int), 0, num_bins - 1)
+    count = np.bincount(bins, minlength=num_bins)
+    full = count > 0
+    mean_conf = np.bincount(bins, confidence, num_bins)[full] / count[full]
+    accuracy = np.bincount(bins, correct, num_bins)[full] / count[full]
+    return mean_conf, accuracy, count[full]
+
+
 def expected_calibration_error(y_true: Any, probs: Any, num_bins: int = 10) -> float:
     """Expected calibration error: how far confidence is from accuracy, on average.
 
     Each prediction's *confidence* is the probability of the class it predicts. The
     predictions are grouped into ``num_bins`` equal-width bins of confidence on
-    ``[0, 1]``; with ``n_b`` predictions in bin ``b``, of mean confidence ``conf_b`` and
-    accuracy ``acc_b``,
+    ``[1/K, 1]`` (:func:`reliability_curve`); with ``n_b`` predictions in bin ``b``, of
+    mean confidence ``conf_b`` and accuracy ``acc_b``,
 
     .. math:: \\mathrm{ECE} = \\sum_b (n_b / n) \\lvert \\mathrm{acc}_b - \\mathrm{conf}_b \\rvert.
 
@@ -311,25 +361,5 @@ def expected_calibration_error(y_true: Any, probs: Any, num_bins: int = 10) -> f
         >>> round(expected_calibration_error([1, 0, 1, 1], [0.9, 0.2, 0.6, 0.4]), 3)
         0.125
     """
-    if isinstance(num_bins, bool) or not isinstance(num_bins, int) or num_bins < 1:
-        raise ValueError(f"num_bins must be an integer >= 1, got {num_bins!r}")
-    y = _as_1d("y_true", y_true).astype(int)
-    if isinstance(probs, torch.Tensor):
-        probs = probs.detach().cpu().numpy()
-    p = np.asarray(probs, dtype=float)
-    if p.ndim == 1:
-        p = np.stack([1 - p, p], axis=1)
-    if p.ndim != 2 or p.shape[0] != y.size:
-        raise ValueError(
-            f"probs must have shape ({y.size},) or ({y.size}, K), got {np.shape(probs)}"
-        )
-    if np.any(p < 0) or np.any(p > 1) or not np.all(np.isfinite(p)):
-        raise ValueError("probs must be probabilities in [0, 1]")
-    confidence = p.max(axis=1)
-    correct = (p.argmax(axis=1) == y).astype(float)
-    bins = np.minimum((confidence * num_bins).astype(int), num_bins - 1)
-    total = 0.0
-    for b in np.unique(bins):
-        in_bin = bins == b
-        total += in_bin.mean() * abs(correct[in_bin].mean() - confidence[in_bin].mean())
-    return float(total)
+    conf, acc, count = reliability_curve(y_true, probs, num_bins)
+    return float(np.sum(count * np.abs(acc - conf)) / np.sum(count))

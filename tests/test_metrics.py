@@ -259,8 +259,9 @@ def test_mse_names_its_arguments_in_errors():
 def test_ece_by_hand():
     from lessons_lib.metrics import expected_calibration_error as ece
 
-    # bins: 0.9 -> bin 9 (right), 0.8 (0.2 for class 1) -> bin 8 (right), 0.6 and 0.6
-    # -> bin 6, one right one wrong: |0.5 - 0.6| * 2/4 + |1 - 0.9|/4 + |1 - 0.8|/4
+    # bins of width 0.05 on [0.5, 1]: 0.9 -> bin 8 (right), 0.8 (0.2 for class 1) -> bin
+    # 6 (right), 0.6 and 0.6 -> bin 2, one right one wrong:
+    # |0.5 - 0.6| * 2/4 + |1 - 0.9|/4 + |1 - 0.8|/4
     assert ece([1, 0, 1, 1], [0.9, 0.2, 0.6, 0.4]) == pytest.approx(0.05 + 0.025 + 0.05)
     two = np.array([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6], [0.6, 0.4]])
     assert ece([1, 0, 1, 1], two) == pytest.approx(ece([1, 0, 1, 1], two[:, 1]))
@@ -276,6 +277,24 @@ def test_ece_small_when_calibrated_large_when_overconfident():
     sharp = np.where(p > 0.5, 0.999, 0.001)  # same decisions, full confidence
     assert ece(y, sharp) > 0.2
     assert ece(torch.tensor(y), torch.tensor(p)) == pytest.approx(ece(y, p))
+
+
+def test_reliability_bins_span_the_possible_confidences():
+    from lessons_lib.metrics import reliability_curve
+
+    rng = np.random.default_rng(1)
+    p = rng.uniform(0, 1, 5000)
+    y = (rng.uniform(0, 1, p.size) < p).astype(int)
+    conf, acc, count = reliability_curve(y, p, num_bins=5)
+    # two classes: confidences lie in [0.5, 1], so all 5 bins of width 0.1 are used
+    assert count.tolist() == np.histogram(np.maximum(p, 1 - p), 5, (0.5, 1))[0].tolist()
+    np.testing.assert_allclose(conf, [0.55, 0.65, 0.75, 0.85, 0.95], atol=0.01)
+    np.testing.assert_allclose(acc, conf, atol=0.05)  # calibrated: on the diagonal
+    three = rng.dirichlet(np.ones(3), size=1000)  # three classes: bins over [1/3, 1]
+    conf3, _, count3 = reliability_curve(rng.integers(0, 3, 1000), three, num_bins=4)
+    assert count3.sum() == 1000 and conf3.min() >= 1 / 3
+    with pytest.raises(ValueError, match="K >= 2"):
+        reliability_curve([0, 1], np.ones((2, 1)))
 
 
 def test_ece_rejects_bad_input():
