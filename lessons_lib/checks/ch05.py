@@ -89,6 +89,13 @@ DROPOUT_MISTAKES: tuple[Mistake, ...] = (
         "it: you zeroed about a share 1 − p of the entries.",
     ),
     Mistake(
+        "comparison_reversed",
+        _masked(lambda p: p, lambda p: 1 / (1 - p)),
+        "you kept about a share p of the entries and zeroed 1 − p: the comparison is "
+        "reversed, the keep and drop probabilities mixed up. Keep an entry where the uniform "
+        "draw is below the keep probability 1 − p (in the keep convention: below q).",
+    ),
+    Mistake(
         "no_rescale",
         _masked(lambda p: 1 - p, lambda p: 1.0),
         "the kept entries are not rescaled: divide them by (1 − p) so that the expected "
