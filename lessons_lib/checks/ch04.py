@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .answers import FLOAT64
+from .ch04_adam import check_adam_l2_step as check_adam_l2_step  # the chapter's second check
 from .exercise import Case, Exercise, Mistake, tuple_reader, wrong_parts
 from .feedback import Feedback
 
@@ -67,6 +68,17 @@ DECAY_MISTAKES: tuple[Mistake, ...] = (
         _w_only(lambda w, gw, lr, lam, n: (1 - lr * lam / n) * (w - lr * gw)),
         "you decayed after the data step, so the data step shrinks too: decay w, then "
         "subtract η times the data gradient.",
+    ),
+    Mistake(
+        "decay_grows",
+        _w_only(lambda w, gw, lr, lam, n: (1 + lr * lam / n) * w - lr * gw),
+        "the decay factor has the wrong sign: 1 + ηλ/n makes the weights grow; it is 1 − ηλ/n.",
+    ),
+    Mistake(
+        "bias_not_stepped",
+        lambda w, b, gw, gb, lr, lam, n: ((1 - lr * lam / n) * w - lr * gw, b),
+        "w_new is right; b_new is not: the bias is not decayed, but it still takes its plain "
+        "gradient step b − η·grad_b.",
     ),
     Mistake(
         "no_decay",

@@ -10,6 +10,7 @@ import torch
 
 from ..regularizers import clip_by_total_norm
 from .answers import Tolerance, close, to_array, to_items
+from .ch10_mc import check_mc_predict as check_mc_predict  # the chapter's third check
 from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback
 
@@ -94,6 +95,12 @@ CLIP_MISTAKES: tuple[Mistake, ...] = (
         "factor_inverted",
         _scaled(lambda grads, c: min(1.0, _total(grads) / c)),
         "the factor is max_norm / norm, not norm / max_norm.",
+    ),
+    Mistake(
+        "max_norm_of_entries",
+        _scaled(lambda grads, c: min(1.0, c / max(float(g.abs().max()) for g in grads))),
+        "you used the largest entry (the ∞-norm); clip_grad_norm_ uses the Euclidean norm: "
+        "the square root of the sum of all squared entries.",
     ),
     Mistake(
         "squared_norm",
