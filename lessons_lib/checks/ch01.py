@@ -175,7 +175,19 @@ BIAS_VARIANCE_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "variance_ddof1",
         _with_variance(lambda P, f: P.var(axis=0, ddof=1).mean()),
-        "variance: you used ddof=1; the spread of the fits over training sets uses ddof=0 here.",
+        "variance: you used ddof=1, which belongs with the corrected bias² − s²/R "
+        "(bias_variance(..., unbiased=True)); this exercise asks for the plug-in pair, "
+        "whose variance uses ddof=0.",
+    ),
+    Mistake(
+        "corrected_pair",
+        lambda P, f: (
+            bias_variance(P, f, unbiased=True).bias2,
+            bias_variance(P, f, unbiased=True).variance,
+        ),
+        "that is the corrected pair (bias² − s²/R with the ddof=1 variance), also a valid "
+        "decomposition; this exercise asks for the plug-in pair: (f̄ − f)² averaged over "
+        "points, and the variance with ddof=0.",
     ),
     Mistake(
         "variance_all_entries",

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..regularizers import clip_by_total_norm
+from ..gradient_clipping import clip_by_total_norm
 from .answers import Tolerance, close, to_array, to_items
 from .ch10_mc import check_mc_predict as check_mc_predict  # the chapter's third check
 from .exercise import Case, Exercise, Mistake, array_reader

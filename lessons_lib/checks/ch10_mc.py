@@ -10,7 +10,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ..regularizers import mc_dropout_predict
+from ..mc_dropout import mc_dropout_predict
 from .answers import Tolerance, to_array, to_items
 from .exercise import Case, Exercise, Mistake
 from .feedback import Feedback

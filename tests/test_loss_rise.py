@@ -1,12 +1,12 @@
-"""Tests of lessons_lib.confidence: recorded outputs and the split of a loss rise."""
+"""Tests of lessons_lib.loss_rise: recorded outputs and the split of a loss rise."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from lessons_lib.confidence import LossRise, RecordOutputs, loss_rise_by_correctness
 from lessons_lib.data import two_moons
+from lessons_lib.loss_rise import LossRise, RecordOutputs, loss_rise_by_correctness
 from lessons_lib.models import mlp
 from lessons_lib.training import train
 
