@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int, check_real, check_tensor
+from .validation import check_int, check_real, check_tensor
 
 __all__ = ["BatchNorm1d", "batch_norm", "scale_and_shift"]
 
@@ -154,6 +154,9 @@ class BatchNorm1d(nn.Module):
         >>> int(bn.num_batches_tracked)
         1
     """
+
+    #: Read by :func:`lessons_lib.penalties.split_weights`: γ and β are never penalized.
+    is_normalization = True
 
     running_mean: torch.Tensor | None
     running_var: torch.Tensor | None

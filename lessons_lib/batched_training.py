@@ -24,9 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._validate import check_int, check_real
 from .optimizers import make_optimizer
 from .training import History
+from .validation import check_both_or_neither, check_int, check_real
 
 ACTIVATION_TYPES = (nn.ReLU, nn.Tanh, nn.GELU, nn.Sigmoid)
 
@@ -174,8 +174,7 @@ def train_batched(
         lams = [check_real(f"l2[{j}]", v, low=0.0) for j, v in enumerate(l2)]
     else:
         lams = [check_real("l2", l2, low=0.0)] * k
-    if (X_val is None) != (y_val is None):
-        raise ValueError("pass both X_val and y_val, or neither")
+    check_both_or_neither(X_val=X_val, y_val=y_val)
     X, mask = _padded("X_train", X_train, k)
     y, _ = _padded("y_train", y_train, k)
     if y.is_floating_point():

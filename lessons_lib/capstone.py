@@ -20,12 +20,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_choice, check_int, check_probability, check_real
 from .disk_data import StackedSplits
 from .optimizers import OPTIMIZERS, SGD, Optimizer
 from .penalties import param_groups
 from .stacked import StackedMLP, per_network
 from .stacked_training import stack_accuracy, train_stack
+from .validation import check_choice, check_int, check_probability, check_real
 
 
 @dataclass(frozen=True)
@@ -197,21 +197,17 @@ def run_config(
         patience=config.patience,
         record_every=num_epochs,
     )
-    with torch.no_grad():
-        acc = [
-            stack_accuracy(y, model(X)).numpy()
-            for X, y in (
-                (data.X_train, data.y_train),
-                (data.X_val, data.y_val),
-                (data.X_test, data.y_test),
-            )
-        ]
-        val_loss = F.binary_cross_entropy_with_logits(
-            model(data.X_val), data.y_val, reduction="none"
-        ).mean(dim=1)
-        test_prob = torch.sigmoid(model(data.X_test))
+    with torch.no_grad():  # one evaluation pass per split
+        logits = [model(X) for X in (data.X_train, data.X_val, data.X_test)]
+        labels = (data.y_train, data.y_val, data.y_test)
+        train_acc, val_acc, test_acc = (
+            stack_accuracy(y, z).numpy() for y, z in zip(labels, logits, strict=True)
+        )
+        val_loss = F.binary_cross_entropy_with_logits(logits[1], data.y_val, reduction="none").mean(
+            dim=1
+        )
+        test_prob = torch.sigmoid(logits[2])
     best = history.best_epoch if config.patience is not None else None
-    train_acc, val_acc, test_acc = acc
     return Result(
         config,
         train_acc,

@@ -15,7 +15,7 @@ import random
 import numpy as np
 import torch
 
-from ._validate import check_int
+from .validation import check_int
 
 SEED_ENV_VAR = "LESSONS_SEED"
 DEFAULT_SEED = 0

@@ -2,7 +2,8 @@
 
 * :class:`StochasticDepth` skips a residual branch at random during training
   (Huang et al., 2016), here in its *inverted* form: a kept branch is scaled by
-  ``1 / survival`` so that evaluation needs no change, like inverted dropout. In
+  ``1 / (1 - p)`` so that evaluation needs no change, like inverted dropout. As in
+  torchvision and :class:`torch.nn.Dropout`, ``p`` is the probability of *dropping*. In
   ``"batch"`` mode (Huang et al.'s form) one draw decides for the whole batch and a
   skipped branch is not computed at all; in ``"row"`` mode (torchvision's name) each
   example gets its own draw and the branch is always computed.
@@ -14,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_int, check_real
+from .validation import check_choice, check_int, check_real
 
 __all__ = ["MODES", "ResidualMLP", "StochasticDepth"]
 
@@ -23,22 +24,23 @@ MODES = ("batch", "row")
 
 
 class StochasticDepth(nn.Module):
-    """``x + b · branch(x) / survival`` with ``b ~ Bernoulli(survival)``.
+    """``x + b · branch(x) / (1 - p)`` with ``b ~ Bernoulli(1 - p)``.
 
-    In eval mode (or with ``survival = 1``) it is the plain residual block
+    In eval mode (or with ``p = 0``) it is the plain residual block
     ``x + branch(x)``. Averaged over the random ``b`` the training-mode output equals
     the eval-mode output, the same bookkeeping as inverted dropout.
 
     Args:
         branch: the residual branch; must map its input to the same shape.
-        survival: probability of keeping the branch, in ``(0, 1]``.
+        p: probability of dropping the branch (replacing the block by the identity),
+            in ``[0, 1)``, as torchvision's ``StochasticDepth(p, mode)``.
         generator: optional ``torch.Generator`` for the draws. Default: global.
         mode: ``"row"``: one draw per example, the branch always computed (default);
             ``"batch"``: one draw per forward pass, and a dropped branch is skipped,
             which is where the method saves computation.
 
     Example:
-        >>> block = StochasticDepth(nn.Linear(3, 3), survival=0.5).eval()
+        >>> block = StochasticDepth(nn.Linear(3, 3), p=0.5).eval()
         >>> x = torch.ones(2, 3)
         >>> torch.equal(block(x), x + block.branch(x))
         True
@@ -47,7 +49,7 @@ class StochasticDepth(nn.Module):
     def __init__(
         self,
         branch: nn.Module,
-        survival: float,
+        p: float,
         generator: torch.Generator | None = None,
         mode: str = "row",
     ) -> None:
@@ -56,47 +58,49 @@ class StochasticDepth(nn.Module):
         if not isinstance(branch, nn.Module):
             raise TypeError(f"branch must be a torch.nn.Module, got {type(branch).__name__}")
         self.branch = branch
-        self.survival = check_real("survival", survival, low=0.0, high=1.0, low_inclusive=False)
+        self.p = check_real("p", p, low=0.0, high=1.0, high_inclusive=False)
         self.generator = generator
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if not self.training or self.survival == 1.0:
+        if not self.training or self.p == 0.0:
             return x + self.branch(x)
+        survival = 1.0 - self.p
         if self.mode == "batch":
-            if float(torch.rand((), generator=self.generator)) >= self.survival:
+            if float(torch.rand((), generator=self.generator)) >= survival:
                 return x  # skipped: the branch is not computed
-            return x + self.branch(x) / self.survival
+            return x + self.branch(x) / survival
         out = self.branch(x)
         shape = (x.shape[0],) + (1,) * (x.dim() - 1)  # one draw per example
-        keep = torch.rand(shape, generator=self.generator) < self.survival
-        return x + out * keep / self.survival
+        keep = torch.rand(shape, generator=self.generator) < survival
+        return x + out * keep / survival
 
     def extra_repr(self) -> str:
-        return f"survival={self.survival}, mode={self.mode!r}"
+        return f"p={self.p}, mode={self.mode!r}"
 
 
 class ResidualMLP(nn.Module):
     """``Linear → [x + f(x)] × depth → ReLU → Linear`` with ``f = Linear-ReLU-Linear``.
 
-    Block ``l = 1..depth`` survives with probability
-    ``1 - (l / depth) (1 - final_survival)``, the linear decay rule of Huang et al.:
-    early blocks are almost always kept, the last one with ``final_survival``.
+    Block ``l = 1..depth`` is dropped with probability
+    ``(l / depth) * stochastic_depth_prob``, the linear rule of Huang et al.: early
+    blocks are almost always kept, the last one is dropped with
+    ``stochastic_depth_prob`` (torchvision's name for it).
 
     Args:
         in_features: size of each input.
         width: width of the residual stream.
         depth: number of residual blocks.
         out_features: size of the output.
-        final_survival: survival probability of the last block, in ``(0, 1]``;
-            1 disables stochastic depth. Default: 1.
+        stochastic_depth_prob: drop probability of the last block, in ``[0, 1)``;
+            0 disables stochastic depth. Default: 0.
         mode: ``"batch"`` (Huang et al.: skipped blocks are not computed) or
             ``"row"``, see :class:`StochasticDepth`. Default: ``"batch"``.
         seed: seed of the initial weights and of the draws. Default: 0.
 
     Example:
-        >>> net = ResidualMLP(2, 8, 4, 1, final_survival=0.5)
-        >>> [round(b.survival, 3) for b in net.blocks]
-        [0.875, 0.75, 0.625, 0.5]
+        >>> net = ResidualMLP(2, 8, 4, 1, stochastic_depth_prob=0.5)
+        >>> [round(b.p, 3) for b in net.blocks]
+        [0.125, 0.25, 0.375, 0.5]
     """
 
     def __init__(
@@ -105,7 +109,7 @@ class ResidualMLP(nn.Module):
         width: int,
         depth: int,
         out_features: int,
-        final_survival: float = 1.0,
+        stochastic_depth_prob: float = 0.0,
         seed: int = 0,
         mode: str = "batch",
     ) -> None:
@@ -114,8 +118,8 @@ class ResidualMLP(nn.Module):
         width = check_int("width", width, low=1)
         depth = check_int("depth", depth, low=1)
         out_features = check_int("out_features", out_features, low=1)
-        final_survival = check_real(
-            "final_survival", final_survival, low=0.0, high=1.0, low_inclusive=False
+        stochastic_depth_prob = check_real(
+            "stochastic_depth_prob", stochastic_depth_prob, low=0.0, high=1.0, high_inclusive=False
         )
         seed = check_int("seed", seed, low=0)
         state = torch.random.get_rng_state()
@@ -126,7 +130,7 @@ class ResidualMLP(nn.Module):
             self.blocks = nn.ModuleList(
                 StochasticDepth(
                     nn.Sequential(nn.Linear(width, width), nn.ReLU(), nn.Linear(width, width)),
-                    survival=1.0 - (block / depth) * (1.0 - final_survival),
+                    p=(block / depth) * stochastic_depth_prob,
                     generator=gen,
                     mode=mode,
                 )

@@ -24,14 +24,14 @@ def branch(seed: int = 0) -> nn.Module:
 
 
 def test_eval_mode_is_the_plain_residual_block():
-    block = StochasticDepth(branch(), survival=0.3, generator=gen()).eval()
+    block = StochasticDepth(branch(), p=0.7, generator=gen()).eval()
     x = torch.randn(6, 4, generator=gen(1))
     assert torch.equal(block(x), x + block.branch(x))
 
 
 def test_training_average_is_the_eval_output():
     survival = 0.4
-    block = StochasticDepth(branch(), survival=survival, generator=gen(2))
+    block = StochasticDepth(branch(), p=1 - survival, generator=gen(2))
     x = torch.randn(3, 4, generator=gen(3))
     reps = 20_000
     with torch.no_grad():
@@ -48,7 +48,7 @@ def test_training_average_is_the_eval_output():
 
 
 def test_one_draw_per_example():
-    block = StochasticDepth(nn.Linear(4, 4), survival=0.5, generator=gen(4)).train()
+    block = StochasticDepth(nn.Linear(4, 4), p=0.5, generator=gen(4)).train()
     x = torch.randn(200, 4, generator=gen(5))
     with torch.no_grad():
         delta = block(x) - x
@@ -59,8 +59,8 @@ def test_one_draw_per_example():
     assert set(ratio[:, 0].round().tolist()) == {0.0, 2.0}
 
 
-def test_survival_one_is_deterministic():
-    block = StochasticDepth(branch(), survival=1.0).train()
+def test_p_zero_is_deterministic():
+    block = StochasticDepth(branch(), p=0.0).train()
     x = torch.randn(5, 4, generator=gen(6))
     state = torch.random.get_rng_state()
     assert torch.equal(block(x), x + block.branch(x))
@@ -76,17 +76,17 @@ def test_the_generator_makes_draws_reproducible():
 
 
 def test_gradient_reaches_the_branch_only_when_kept():
-    block = StochasticDepth(nn.Linear(4, 4), survival=0.5, generator=gen(9)).train()
+    block = StochasticDepth(nn.Linear(4, 4), p=0.5, generator=gen(9)).train()
     x = torch.randn(2, 4, generator=gen(10))
     block(x).sum().backward()
     grad = block.branch.bias.grad  # sum over kept examples of 1 / survival
     assert set(torch.unique(grad).tolist()) <= {0.0, 2.0, 4.0}
 
 
-@pytest.mark.parametrize("survival", [0.0, 1.5, -0.2])
-def test_bad_survival_is_rejected(survival):
-    with pytest.raises(ValueError, match="survival must be in"):
-        StochasticDepth(nn.Identity(), survival)
+@pytest.mark.parametrize("p", [1.0, 1.5, -0.2])
+def test_bad_p_is_rejected(p):
+    with pytest.raises(ValueError, match="p must be in"):
+        StochasticDepth(nn.Identity(), p)
 
 
 def test_branch_must_be_a_module():
@@ -97,15 +97,15 @@ def test_branch_must_be_a_module():
 # --- ResidualMLP ---------------------------------------------------------------------------------
 
 
-def test_survival_decays_linearly():
-    net = ResidualMLP(2, 8, 5, 1, final_survival=0.2)
-    survivals = [b.survival for b in net.blocks]
-    assert survivals == pytest.approx([0.84, 0.68, 0.52, 0.36, 0.2])
-    assert [b.survival for b in ResidualMLP(2, 8, 3, 1).blocks] == [1.0, 1.0, 1.0]
+def test_drop_probability_grows_linearly():
+    net = ResidualMLP(2, 8, 5, 1, stochastic_depth_prob=0.8)
+    drops = [b.p for b in net.blocks]
+    assert drops == pytest.approx([0.16, 0.32, 0.48, 0.64, 0.8])
+    assert [b.p for b in ResidualMLP(2, 8, 3, 1).blocks] == [0.0, 0.0, 0.0]
 
 
 def test_residual_mlp_shape_and_eval_computation():
-    net = ResidualMLP(3, 8, 2, 4, final_survival=0.5, seed=1).eval()
+    net = ResidualMLP(3, 8, 2, 4, stochastic_depth_prob=0.5, seed=1).eval()
     x = torch.randn(6, 3, generator=gen(11))
     out = net(x)
     assert out.shape == (6, 4)
@@ -117,10 +117,10 @@ def test_residual_mlp_shape_and_eval_computation():
 
 def test_residual_mlp_is_seeded_and_leaves_the_global_rng_alone():
     state = torch.random.get_rng_state()
-    a = ResidualMLP(2, 8, 3, 1, final_survival=0.5, seed=3)
+    a = ResidualMLP(2, 8, 3, 1, stochastic_depth_prob=0.5, seed=3)
     assert torch.equal(torch.random.get_rng_state(), state)
-    b = ResidualMLP(2, 8, 3, 1, final_survival=0.5, seed=3)
-    c = ResidualMLP(2, 8, 3, 1, final_survival=0.5, seed=4)
+    b = ResidualMLP(2, 8, 3, 1, stochastic_depth_prob=0.5, seed=3)
+    c = ResidualMLP(2, 8, 3, 1, stochastic_depth_prob=0.5, seed=4)
     for p, q in zip(a.parameters(), b.parameters(), strict=True):
         assert torch.equal(p, q)
     assert not torch.equal(a.stem.weight, c.stem.weight)
@@ -134,8 +134,8 @@ def test_residual_mlp_is_seeded_and_leaves_the_global_rng_alone():
 
 
 def test_residual_mlp_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="final_survival must be in"):
-        ResidualMLP(2, 8, 3, 1, final_survival=0.0)
+    with pytest.raises(ValueError, match="stochastic_depth_prob must be in"):
+        ResidualMLP(2, 8, 3, 1, stochastic_depth_prob=1.0)
     with pytest.raises(ValueError, match="depth must be in"):
         ResidualMLP(2, 8, 0, 1)
     with pytest.raises(TypeError, match="width must be an integer"):
@@ -146,7 +146,7 @@ def test_batch_mode_skips_the_branch_for_the_whole_batch():
     calls = []
     f = branch()
     f.register_forward_hook(lambda *_: calls.append(1))
-    block = StochasticDepth(f, survival=0.3, generator=gen(11), mode="batch").train()
+    block = StochasticDepth(f, p=0.7, generator=gen(11), mode="batch").train()
     x = torch.randn(5, 4, generator=gen(12))
     with torch.no_grad():
         outs = [block(x) for _ in range(2000)]

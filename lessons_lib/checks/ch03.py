@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..penalties import soft_threshold
+from ..proximal import soft_threshold
 from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback
 

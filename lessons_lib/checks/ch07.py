@@ -57,8 +57,10 @@ def _stop(
                 count = 0
         else:
             count += 1
-        if versus == "best":
+        if versus == "best":  # the reference moves only on an improvement
             ref = min(ref, v) if improves(v, ref, min_delta) else ref
+        elif versus == "minimum":  # ... not to every new low
+            ref = min(ref, v)
         else:
             ref = v
         if count >= patience + late:
@@ -113,6 +115,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "consecutive_increases",
         lambda v, k, d: _stop(v, k, d, versus="previous"),
         "you compared each loss with the previous epoch's; compare it with the best loss so far.",
+    ),
+    Mistake(
+        "running_minimum",
+        lambda v, k, d: _stop(v, k, d, versus="minimum"),
+        "you compared with the lowest loss seen so far; compare with the loss of the last "
+        "improvement (a new low that is not lower by more than min_delta does not move it).",
     ),
     Mistake(
         "no_reset",

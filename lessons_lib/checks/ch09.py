@@ -28,6 +28,7 @@ def _prf_cases() -> list[Case]:
             (np.array([1, 1, 1, 1, 1, 0, 0, 0]), np.array([1, 1, 0, 0, 0, 0, 0, 0])), "on 8 labels"
         ),
         Case((np.array([0, 1, 1, 0, 1]), np.array([0, 1, 1, 0, 1])), "for perfect predictions"),
+        Case((np.zeros(6, dtype=int), np.zeros(6, dtype=int)), "when neither array has a 1"),
     ]
 
 
@@ -110,7 +111,10 @@ def _prf_fallback(value: tuple, want: tuple, case: Case) -> str:
     bad = wrong_parts(value, want, ("precision", "recall", "F1"), FLOAT64)
     got = ", ".join(f"{v:.3f}" for v in value)
     expected = ", ".join(f"{w:.3f}" for w in want)
-    return f"{' and '.join(bad)} wrong: expected ({expected}), got ({got})."
+    hint = ""
+    if np.isnan(np.asarray(value, dtype=float)).any():
+        hint = " A nan means that a denominator is 0 here: return 0 for that ratio."
+    return f"{' and '.join(bad)} wrong: expected ({expected}), got ({got}).{hint}"
 
 
 PRECISION_RECALL_F1 = Exercise(
@@ -133,8 +137,9 @@ def check_precision_recall_f1(
     """Check a learner's ``precision_recall_f1(y_true, y_pred) -> (precision, recall, f1)``.
 
     The three numbers are compared, for the positive class 1, on imbalanced labels, on a
-    classifier that never predicts 1 (every ratio has an empty denominator, which should
-    give 0), and on perfect predictions.
+    classifier that never predicts 1 (precision's denominator is empty, which should give
+    0; recall and F1 are 0/4 there), on perfect predictions, and on arrays with no 1 in
+    either (every denominator is empty, and each of the three should be 0).
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
