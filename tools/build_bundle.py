@@ -35,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 OUT = HTML / "downloads" / "regularization-course-offline.zip"
+STUDENT = ROOT / "_build" / "student"  # make student's output (tests/test_student.py too)
 MERMAID_UMD = ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
 # What a lesson imports (the book, test and lint tools stay out of a classroom).
 LESSON_PACKAGES = [
@@ -133,6 +134,16 @@ def patch_site(site: Path) -> None:
     )
 
 
+def current(student: Path, root: Path = ROOT) -> bool:
+    """Whether ``student`` holds every chapter's student notebook, newer than its sources."""
+    chapters = sorted((root / "book").glob("[0-9][0-9]_*.ipynb"))
+    made = [student / p.name for p in chapters]
+    if not chapters or not all(p.exists() for p in made):
+        return False
+    sources = [*chapters, *(root / "tools").glob("course*.py"), root / "tools" / "make_student.py"]
+    return min(p.stat().st_mtime for p in made) > max(p.stat().st_mtime for p in sources)
+
+
 def build_wheel(dest: Path) -> Path:
     """``lessons_lib``'s wheel, built from a copy of the work tree."""
     sys.path.insert(0, str(ROOT / "tests"))
@@ -160,7 +171,10 @@ def build(html: Path = HTML, out: Path = OUT, with_wheels: bool = False) -> Path
         (top / "lessons").mkdir()
         for notebook in sorted((ROOT / "book").glob("[0-9][0-9]_*.ipynb")):
             shutil.copy(notebook, top / "lessons" / notebook.name)
-        generate(top / "student")
+        if current(STUDENT):
+            shutil.copytree(STUDENT, top / "student")
+        else:
+            generate(top / "student")
         build_wheel(top / "wheels")
         (top / "requirements.txt").write_text(
             "\n".join(pinned_requirements()) + "\n", encoding="utf-8"
