@@ -84,5 +84,6 @@ def test_site_patch_swaps_the_mermaid_module_and_search_summaries(tmp_path: Path
     text = page.read_text()
     assert 'type="module"' not in text
     assert '<script src="../_static/mermaid/mermaid.min.js"></script>' in text
+    assert 'addEventListener("DOMContentLoaded", () => {\nmermaid.initialize({});});' in text
     assert "SHOW_SEARCH_SUMMARY: false" in options.read_text()
     assert (tmp_path / "_static" / "mermaid" / "mermaid.min.js").exists()

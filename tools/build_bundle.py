@@ -95,9 +95,10 @@ print("open http://127.0.0.1:8000 (Ctrl-C to stop)")
 http.server.ThreadingHTTPServer(("127.0.0.1", 8000), handler).serve_forever()
 """
 
-MODULE_IMPORT = re.compile(
+MODULE_SCRIPT = re.compile(
     r'<script type="module">import mermaid from '
-    r'"((?:\.\./)*)_static/mermaid/mermaid\.esm\.min\.mjs";'
+    r'"((?:\./|(?:\.\./)*))_static/mermaid/mermaid\.esm\.min\.mjs";(.*?)</script>',
+    re.S,
 )
 
 
@@ -119,9 +120,12 @@ def patch_site(site: Path) -> None:
     shutil.copy(MERMAID_UMD, site / "_static" / "mermaid" / "mermaid.min.js")
     for page in site.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
-        patched = MODULE_IMPORT.sub(
+        # The module ran after the page was parsed; the classic script waits for that.
+        patched = MODULE_SCRIPT.sub(
             lambda m: (
-                f'<script src="{m.group(1)}_static/mermaid/mermaid.min.js"></script>\n<script>'
+                f'<script src="{m.group(1)}_static/mermaid/mermaid.min.js"></script>\n'
+                f'<script>document.addEventListener("DOMContentLoaded", () => {{{m.group(2)}}});'
+                "</script>"
             ),
             text,
         )
