@@ -35,10 +35,10 @@ def test_patched_check_modules_do_not_change_the_grade(monkeypatch):
     """Patching the check, the feedback class or a reference the check uses has no effect."""
     chapter = importlib.import_module("lessons_lib.checks.ch03")
     feedback = importlib.import_module("lessons_lib.checks.feedback")
-    penalties = importlib.import_module("lessons_lib.penalties")
+    proximal = importlib.import_module("lessons_lib.proximal")
     monkeypatch.setattr(chapter, "check_soft_threshold", lambda fn: True)
     monkeypatch.setattr(feedback.Feedback, "__bool__", lambda self: True)
-    monkeypatch.setattr(penalties, "soft_threshold", lambda v, t: v)
+    monkeypatch.setattr(proximal, "soft_threshold", lambda v, t: v)
     with pytest.raises(AssertionError):
         grading.grade("ch03.check_soft_threshold", lambda v, t: v)
 
@@ -63,7 +63,7 @@ def test_a_malformed_check_name_is_rejected(bad):
 
 
 def test_the_course_library_is_not_an_answer():
-    from lessons_lib.penalties import soft_threshold
+    from lessons_lib.proximal import soft_threshold
 
     with pytest.raises(AssertionError, match="course library's function"):
         grading.require_own_code(soft_threshold)
@@ -74,7 +74,7 @@ def test_the_course_library_is_not_an_answer():
     with pytest.raises(AssertionError, match=r"calls the course library \(soft_threshold\)"):
         grading.require_own_code(delegates)
 
-    import lessons_lib.penalties as lib
+    import lessons_lib.proximal as lib
 
     def through_the_module(v, t):
         return lib.soft_threshold(v, t)

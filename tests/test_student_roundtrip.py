@@ -52,7 +52,7 @@ DEVIATIONS = {
         ),
         "cheat": (
             "ch03-soft-threshold",
-            "from lessons_lib.penalties import soft_threshold as my_soft_threshold\n",
+            "from lessons_lib.proximal import soft_threshold as my_soft_threshold\n",
         ),
     },
     "05_dropout": {
