@@ -59,6 +59,18 @@ def _prf(t: Any, p: Any, *, pos: int = 1, empty: float = 0.0, f1: str = "harmoni
     return P, R, F
 
 
+def _accuracy(t: Any, p: Any) -> float:
+    tp, fp, fn, tn = _counts(t, p)
+    return (tp + tn) / (tp + fp + fn + tn)
+
+
+def _prf_floor(t: Any, p: Any) -> tuple:
+    tp, fp, fn, _ = _counts(t, p)
+    P = tp // (tp + fp) if tp + fp else 0
+    R = tp // (tp + fn) if tp + fn else 0
+    return P, R, _prf(t, p)[2]
+
+
 PRF_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "precision_recall_swapped",
@@ -93,6 +105,22 @@ PRF_MISTAKES: tuple[Mistake, ...] = (
         lambda t, p: _prf(t, p, empty=1.0),
         "a classifier that never predicts the positive class gets precision 0 here, not 1 "
         "(return 0 when a denominator is 0).",
+    ),
+    Mistake(
+        "percentages",
+        lambda t, p: tuple(100 * v for v in _prf(t, p)),
+        "you returned percentages; return fractions between 0 and 1.",
+    ),
+    Mistake(
+        "integer_division",
+        lambda t, p: _prf_floor(t, p),
+        "integer division (//) floors each ratio to 0 or 1: divide with /.",
+    ),
+    Mistake(
+        "accuracy_as_precision",
+        lambda t, p: (_accuracy(t, p),) + _prf(t, p)[1:],
+        "that precision is the accuracy (right predictions over all predictions); precision "
+        "is tp / (tp + fp), over the predicted positives only.",
     ),
     Mistake(
         "negative_class",
@@ -183,6 +211,8 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
                 "ddof": 1 - np.mean((t - p) ** 2) / np.var(t, ddof=1),
                 "absolute": 1 - np.sum(np.abs(t - p)) / np.sum(np.abs(t - t.mean())),
                 "clipped": max(0.0, 1 - res / tot),
+                "pred_mean": 1 - res / np.sum((t - p.mean()) ** 2),
+                "mean_over_sum": 1 - np.mean((t - p) ** 2) / tot,
             }[how]
         )
 
@@ -190,6 +220,17 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
 
 
 R2_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "centred_on_prediction_mean",
+        _r2_variant("pred_mean"),
+        "the total sum of squares is taken around the mean of y_true, not the mean of y_pred.",
+    ),
+    Mistake(
+        "mean_over_sum",
+        _r2_variant("mean_over_sum"),
+        "numerator and denominator must be normalized alike: you divided a mean of squared "
+        "errors by a sum; use two sums (or two means).",
+    ),
     Mistake(
         "one_minus_mse",
         _r2_variant("one_minus_mse"),
