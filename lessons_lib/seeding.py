@@ -21,13 +21,17 @@ SEED_ENV_VAR = "LESSONS_SEED"
 DEFAULT_SEED = 0
 #: Base seed ``b`` draws its repetitions from ``[b * SEED_STRIDE, (b + 1) * SEED_STRIDE)``.
 SEED_STRIDE = 10_000
+#: The largest base seed whose block of seeds (offsets up to ``SEED_STRIDE``) stays below
+#: ``2**32``, the range that scikit-learn-style ``seed`` arguments (``two_moons``) accept.
+MAX_BASE_SEED = 2**32 // SEED_STRIDE - 2
 
 
 def base_seed() -> int:
     """Return the course's base seed: ``$LESSONS_SEED`` if set, else ``0``.
 
     Raises:
-        ValueError: if ``LESSONS_SEED`` is set but is not a non-negative integer.
+        ValueError: if ``LESSONS_SEED`` is set but is not an integer in
+            ``[0, MAX_BASE_SEED]``.
 
     Example:
         >>> isinstance(base_seed(), int)
@@ -38,6 +42,11 @@ def base_seed() -> int:
         return DEFAULT_SEED
     if not (raw.isascii() and raw.isdigit()):
         raise ValueError(f"{SEED_ENV_VAR} must be a non-negative integer, got {raw!r}")
+    if int(raw) > MAX_BASE_SEED:
+        raise ValueError(
+            f"{SEED_ENV_VAR} must be at most {MAX_BASE_SEED} (each base seed owns "
+            f"{SEED_STRIDE} seeds, which must stay below 2**32), got {raw!r}"
+        )
     return int(raw)
 
 
@@ -69,7 +78,10 @@ def seeds(n: int, offset: int = 0) -> list[int]:
     Experiments that are repeated "over several seeds" use these. Each base seed owns
     its own block of ``SEED_STRIDE`` seeds, so changing ``LESSONS_SEED`` (even by 1)
     moves every repetition to fresh, disjoint draws: a claim checked with base seeds 0
-    and 1 has been checked on two independent sets of runs.
+    and 1 has been checked on two independent sets of runs. The seeds are taken modulo
+    ``2**32``, the range scikit-learn's ``random_state`` and NumPy's legacy generator
+    accept (and :func:`lessons_lib.data.two_moons` with them), so a large base seed
+    still gives valid seeds; below ``2**32 // SEED_STRIDE`` nothing wraps.
 
     Args:
         n: how many seeds (at least 1).
@@ -82,7 +94,7 @@ def seeds(n: int, offset: int = 0) -> list[int]:
     n = check_int("n", n, low=1)
     offset = check_int("offset", offset, low=0)
     start = base_seed() * SEED_STRIDE + offset
-    return list(range(start, start + n))
+    return [(start + i) % 2**32 for i in range(n)]
 
 
 def make_generator(seed: int) -> torch.Generator:
