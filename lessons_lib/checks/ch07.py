@@ -138,6 +138,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         lambda v, k, d: _stop(v, k, d, never="last"),
         "when the rule never fires, return None, not the last epoch.",
     ),
+    Mistake(
+        "only_increases_count",
+        lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: not (x > b - m and x > b)),
+        "a loss that does not rise resets your counter: a plateau (equal losses, or a drop "
+        "smaller than min_delta) is no improvement, so it counts towards patience.",
+    ),
 )
 
 
@@ -256,6 +262,16 @@ GD_MISTAKES: tuple[Mistake, ...] = (
         "least_squares",
         lambda X, y, lr, k: np.linalg.lstsq(X, y, rcond=None)[0],
         "that is the least-squares solution; stop after num_steps steps.",
+    ),
+    Mistake(
+        "ridge_solution",
+        lambda X, y, lr, k: np.linalg.solve(
+            np.asarray(X).T @ np.asarray(X)
+            + (1 / (lr * k) if k else 1e12) * np.eye(np.shape(X)[1]),
+            np.asarray(X).T @ np.asarray(y),
+        ),
+        "that is the ridge solution at λ = 1/(ηk), which early-stopped gradient descent only "
+        "approximates: run the num_steps steps from w = 0.",
     ),
 )
 

@@ -71,6 +71,18 @@ def _prf_floor(t: Any, p: Any) -> tuple:
     return P, R, _prf(t, p)[2]
 
 
+def _f1_short(t: Any, p: Any) -> float:
+    tp, fp, fn, _ = _counts(t, p)
+    return _ratio(2 * tp, tp + fp + fn)
+
+
+def _prf_matches(t: Any, p: Any) -> tuple:
+    tp, fp, fn, tn = _counts(t, p)
+    hits = tp + tn
+    P, R = _ratio(hits, hits + fp), _ratio(hits, hits + fn)
+    return P, R, _ratio(2 * hits, 2 * hits + fp + fn)
+
+
 PRF_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "precision_recall_swapped",
@@ -126,6 +138,23 @@ PRF_MISTAKES: tuple[Mistake, ...] = (
         "negative_class",
         lambda t, p: _prf(t, p, pos=0),
         "those are the metrics of class 0; compute them for the positive class 1.",
+    ),
+    Mistake(
+        "f1_denominator_without_2",
+        lambda t, p: _prf(t, p)[:2] + (_f1_short(t, p),),
+        "F1 = 2tp / (2tp + fp + fn): the denominator counts tp twice too (the count form of "
+        "the harmonic mean).",
+    ),
+    Mistake(
+        "recall_over_all",
+        lambda t, p: (_prf(t, p)[0], _counts(t, p)[0] / len(t), _prf(t, p)[2]),
+        "recall divides by the actual positives, tp + fn, not by the number of examples.",
+    ),
+    Mistake(
+        "true_negatives_as_hits",
+        lambda t, p: _prf_matches(t, p),
+        "you counted every match (true negatives too) as a true positive: tp counts "
+        "examples where both y_true and y_pred are 1.",
     ),
 )
 
@@ -213,6 +242,9 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
                 "clipped": max(0.0, 1 - res / tot),
                 "pred_mean": 1 - res / np.sum((t - p.mean()) ** 2),
                 "mean_over_sum": 1 - np.mean((t - p) ** 2) / tot,
+                "explained": 1 - np.var(t - p) / np.var(t),
+                "unsquared": 1 - np.sum(t - p) / tot,
+                "corr": np.corrcoef(t, p)[0, 1] if np.std(p) > 0 else 0.0,
             }[how]
         )
 
@@ -269,6 +301,22 @@ R2_MISTAKES: tuple[Mistake, ...] = (
         "clipped_at_zero",
         _r2_variant("clipped"),
         "R² is not clipped at 0: a model worse than predicting the mean has a negative R².",
+    ),
+    Mistake(
+        "explained_variance",
+        _r2_variant("explained"),
+        "that is the explained variance, 1 − Var(y − ŷ)/Var(y): it ignores a constant "
+        "offset in the errors; R² sums the squared errors themselves.",
+    ),
+    Mistake(
+        "residuals_not_squared",
+        _r2_variant("unsquared"),
+        "square the residuals in the numerator: Σ(y − ŷ)², not Σ(y − ŷ).",
+    ),
+    Mistake(
+        "correlation_not_squared",
+        _r2_variant("corr"),
+        "that is the correlation r itself; and even r² is not R²: it ignores offsets and scale.",
     ),
 )
 
