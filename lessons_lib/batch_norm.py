@@ -16,7 +16,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int, check_real, check_tensor
+from .validation import check_int, check_real, check_tensor
 
 __all__ = ["BatchNorm1d", "batch_norm", "scale_and_shift"]
 

@@ -20,12 +20,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_choice, check_int, check_probability, check_real
 from .disk_data import StackedSplits
 from .optimizers import OPTIMIZERS, SGD, Optimizer
 from .penalties import param_groups
 from .stacked import StackedMLP, per_network
 from .stacked_training import stack_accuracy, train_stack
+from .validation import check_choice, check_int, check_probability, check_real
 
 
 @dataclass(frozen=True)

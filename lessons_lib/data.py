@@ -14,7 +14,7 @@ from importlib import resources
 import numpy as np
 import torch
 
-from ._validate import check_choice, check_int, check_probability, check_real
+from .validation import check_choice, check_int, check_probability, check_real
 
 DATASETS = ("moons", "circles", "digits")
 MAX_SKLEARN_SEED = 2**32 - 1  # scikit-learn's random_state must fit in 32 bits

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ._validate import check_int, check_real
 from .data import Split
+from .validation import check_int, check_real
 
 __all__ = ["BALANCED_RADIUS2", "StackedSplits", "disk_data", "stacked_splits"]
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import torch
 
-from ._validate import check_real
+from .validation import check_real
 
 __all__ = ["clip_by_total_norm"]
 

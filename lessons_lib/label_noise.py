@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import torch
 
-from ._validate import check_int, check_probability
 from .data import Split, digits, train_val_test_split
+from .validation import check_int, check_probability
 
 __all__ = ["NoisySplit", "flip_labels", "noisy_digits", "random_labels"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int
 from .dropout import Dropout as CourseDropout
 from .models import eval_mode
+from .validation import check_int
 
 __all__ = ["DROPOUT_TYPES", "mc_dropout_predict"]
 

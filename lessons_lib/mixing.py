@@ -14,8 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_int, check_probability, check_real, check_tensor
 from .augmentation import check_images, random_boxes
+from .validation import check_int, check_probability, check_real, check_tensor
 
 
 def _one_hot(y: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -75,7 +75,7 @@ def mixup(
         generator: source of randomness.
         groups: split the batch into this many equal consecutive blocks and draw every
             partner inside its own block (a stack of models trained on one flat batch,
-            see :func:`~lessons_lib.augmentation.fit_augmented`). Default: 1.
+            see :func:`~lessons_lib.augmented_training.fit_augmented`). Default: 1.
 
     Returns:
         ``(x_mixed, targets)`` with ``targets`` of shape ``(N, K)``, rows summing to 1.

@@ -16,8 +16,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int, check_real, check_tensor
 from .batch_norm import scale_and_shift
+from .validation import check_int, check_real, check_tensor
 
 __all__ = ["GroupNorm", "LayerNorm", "group_norm", "layer_norm"]
 

@@ -24,7 +24,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_non_negative, check_real
+from .validation import check_choice, check_non_negative, check_real
 
 Params = nn.Module | Iterable[torch.Tensor]
 #: PyTorch's normalization layers, whose every parameter (γ and β) counts as a bias.

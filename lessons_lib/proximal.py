@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from ._validate import check_non_negative, check_real
 from .penalties import Params, penalized
+from .validation import check_non_negative, check_real
 
 __all__ = ["proximal_l1_step", "soft_threshold"]
 

@@ -21,9 +21,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real
 from .models import eval_mode
 from .seeding import make_generator
+from .validation import check_int, check_probability, check_real
 
 
 def _stacked_init(seeds: Sequence[int], fan_in: int, fan_out: int) -> tuple[torch.Tensor, ...]:

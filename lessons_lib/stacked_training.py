@@ -19,10 +19,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real, check_tensor
 from .mixing import smooth_labels
 from .optimizers import Stepper, make_optimizer
 from .stacked import StackedMLP, is_active, per_network
+from .validation import (
+    check_both_or_neither,
+    check_int,
+    check_module,
+    check_probability,
+    check_real,
+    check_tensor,
+)
 
 
 @dataclass
@@ -116,8 +123,7 @@ def train_stack(
     Returns:
         The :class:`StackHistory` of the run.
     """
-    if not isinstance(model, StackedMLP):
-        raise TypeError(f"model must be a StackedMLP, got {type(model).__name__}")
+    check_module("model", model, StackedMLP)
     num_epochs = check_int("num_epochs", num_epochs, low=1)
     k = model.k
     l1_k = per_network("l1", l1, k, partial(check_real, low=0.0))
@@ -128,9 +134,7 @@ def train_stack(
     if patience is not None:
         patience = check_int("patience", patience, low=1)
     record_every = check_int("record_every", record_every, low=1)
-    if (X_val is None) != (y_val is None):
-        raise ValueError("pass both X_val and y_val, or neither")
-    if X_val is None and patience is not None:
+    if not check_both_or_neither(X_val=X_val, y_val=y_val) and patience is not None:
         raise ValueError(f"early stopping (patience={patience}) needs X_val and y_val")
     checked = [("X_train", X_train, 3), ("y_train", y_train, 2)]
     if X_val is not None and y_val is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_int, check_real
+from .validation import check_choice, check_int, check_real
 
 __all__ = ["MODES", "ResidualMLP", "StochasticDepth"]
 

@@ -250,7 +250,8 @@ def test_the_library_training_loops_leave_torch_dynamo_unimported():
     code = """
 import sys
 import torch
-from lessons_lib.augmentation import fit_augmented, random_shift
+from lessons_lib.augmentation import random_shift
+from lessons_lib.augmented_training import fit_augmented
 from lessons_lib.capstone import Config, run_config, tune_strength
 from lessons_lib.disk_data import stacked_splits
 from lessons_lib.convnet import StackedConvNet
@@ -259,7 +260,8 @@ from lessons_lib.models import mlp
 from lessons_lib.stacked import StackedMLP
 from lessons_lib.stacked_training import train_stack
 from lessons_lib.training import train
-from lessons_lib.weight_decay import fit_linear_adam, high_dim_regression
+from lessons_lib.linear_training import fit_linear_adam
+from lessons_lib.weight_decay import high_dim_regression
 
 X, y = two_moons(40, seed=0)
 for name in ("adam", "adamw", "sgd"):

@@ -70,9 +70,45 @@ PENALTY_MISTAKES: tuple[Mistake, ...] = (
         "there (the choice np.sign and autograd make).",
     ),
     Mistake(
+        "abs_instead_of_sign",
+        lambda w, a, b: a * np.abs(w) + 2 * b * w,
+        "the L1 part is λ₁·|w|, the penalty itself; its slope is λ₁·sign(w) (+λ₁ or −λ₁).",
+    ),
+    Mistake(
+        "lambdas_swapped",
+        lambda w, a, b: b * _s(w) + 2 * a * w,
+        "λ₁ and λ₂ are swapped: λ₁ weighs the L1 part (λ₁·sign(w)), λ₂ the L2 part (2λ₂w).",
+    ),
+    Mistake(
+        "l2_subtracted",
+        lambda w, a, b: a * _s(w) - 2 * b * w,
+        "the L2 part has the wrong sign: add 2λ₂w, do not subtract it.",
+    ),
+    Mistake(
+        "penalty_total",
+        lambda w, a, b: a * np.sum(np.abs(w)) + b * np.sum(np.asarray(w) ** 2),
+        "that is the value of the penalty, one number; return its (sub)gradient, one entry "
+        "per weight.",
+    ),
+    Mistake(
         "penalty_value",
         lambda w, a, b: a * np.abs(w) + b * np.asarray(w) ** 2,
         "that is the penalty itself, entry by entry; return its derivative.",
+    ),
+    Mistake(
+        "l2_part_squared",
+        lambda w, a, b: a * _s(w) + b * np.asarray(w, dtype=float) ** 2,
+        "the L2 part is λ₂w², the penalty itself: its derivative is 2λ₂w.",
+    ),
+    Mistake(
+        "l1_doubled",
+        lambda w, a, b: 2 * a * _s(w) + 2 * b * np.asarray(w, dtype=float),
+        "the L1 part has a factor 2 it should not have: the slope of λ₁|w| is λ₁·sign(w).",
+    ),
+    Mistake(
+        "l2_without_w",
+        lambda w, a, b: a * _s(w) + 2 * b,
+        "the L2 part is 2λ₂ times w: you added the number 2λ₂ to every entry.",
     ),
 )
 
@@ -173,9 +209,26 @@ SOFT_MISTAKES: tuple[Mistake, ...] = (
         "everything outside it towards zero.",
     ),
     Mistake(
+        "negative_side_shifted_down",
+        lambda v, t: np.where(np.abs(v) <= t, 0.0, v - t),
+        "negative values moved away from zero: for v < −t the result is v + t (shrink the "
+        "size |v| by t, keep the sign).",
+    ),
+    Mistake(
         "shift_by_2t",
         lambda v, t: np.sign(v) * np.maximum(np.abs(v) - 2 * t, 0.0),
         "you shift by 2t; the shift (and the zeroed band) is t.",
+    ),
+    Mistake(
+        "shift_by_half_t",
+        lambda v, t: np.sign(v) * np.maximum(np.abs(v) - t / 2, 0.0),
+        "you shift by t/2; the shift (and the zeroed band) is t.",
+    ),
+    Mistake(
+        "np_max_instead_of_maximum",
+        lambda v, t: np.sign(v) * np.max(np.abs(v) - t, 0),
+        "np.max(a, 0) is the largest entry (0 is its axis), not an entrywise maximum: use "
+        "np.maximum(np.abs(v) - t, 0).",
     ),
 )
 
@@ -183,9 +236,16 @@ SOFT_MISTAKES: tuple[Mistake, ...] = (
 def _soft_fallback(value: np.ndarray, want: np.ndarray, case: Case) -> str:
     v, t = case.args
     bad = ~np.isclose(value, want)
+    side = ""
+    if np.all(v[bad] < -t):
+        side = "only values below −t are wrong (they become v + t). "
+    elif np.all(v[bad] > t):
+        side = "only values above t are wrong (they become v − t). "
+    elif np.all(np.abs(v[bad]) <= t):
+        side = "only values inside [−t, t] are wrong (they become exactly 0). "
     return (
-        f"wrong for v = {v[bad].tolist()}: expected {want[bad].tolist()}, "
-        f"got {value[bad].tolist()}."
+        f"{side}Wrong for v = {np.round(v[bad], 6).tolist()}: expected "
+        f"{np.round(want[bad], 6).tolist()}, got {np.round(value[bad], 6).tolist()}."
     )
 
 

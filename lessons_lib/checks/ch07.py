@@ -57,8 +57,10 @@ def _stop(
                 count = 0
         else:
             count += 1
-        if versus == "best":
+        if versus == "best":  # the reference moves only on an improvement
             ref = min(ref, v) if improves(v, ref, min_delta) else ref
+        elif versus == "minimum":  # ... not to every new low
+            ref = min(ref, v)
         else:
             ref = v
         if count >= patience + late:
@@ -104,6 +106,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "min_delta is ignored: an improvement must beat the best loss by more than min_delta.",
     ),
     Mistake(
+        "min_delta_sign",
+        lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b + m),
+        "min_delta has the wrong sign: an improvement is a loss below best − min_delta, "
+        "not below best + min_delta.",
+    ),
+    Mistake(
         "relative_min_delta",
         lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b * (1 - m)),
         "min_delta is an absolute margin (loss < best − min_delta), not a fraction of the "
@@ -115,6 +123,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "you compared each loss with the previous epoch's; compare it with the best loss so far.",
     ),
     Mistake(
+        "running_minimum",
+        lambda v, k, d: _stop(v, k, d, versus="minimum"),
+        "you compared with the lowest loss seen so far; compare with the loss of the last "
+        "improvement (a new low that is not lower by more than min_delta does not move it).",
+    ),
+    Mistake(
         "no_reset",
         lambda v, k, d: _stop(v, k, d, reset=False),
         "the counter of epochs without improvement must go back to 0 after an improvement.",
@@ -123,6 +137,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "last_epoch_if_never",
         lambda v, k, d: _stop(v, k, d, never="last"),
         "when the rule never fires, return None, not the last epoch.",
+    ),
+    Mistake(
+        "only_increases_count",
+        lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: not (x > b - m and x > b)),
+        "a loss that does not rise resets your counter: a plateau (equal losses, or a drop "
+        "smaller than min_delta) is no improvement, so it counts towards patience.",
     ),
 )
 
@@ -141,6 +161,18 @@ def _read_epoch(got: Any, case: Case) -> Any:
     return int(number)
 
 
+def _stop_fallback(value: int | None, want: int | None) -> str:
+    if want is None:
+        return (
+            f"the rule never fires on these losses, so return None; you returned {value}, "
+            "as if training stopped."
+        )
+    if value is None:
+        return f"training should stop at the end of epoch {want}; your rule never fired (None)."
+    when = "early" if value < want else "late"
+    return f"training should stop at the end of epoch {want}; you stopped {when}, at {value}."
+
+
 def _stop_agree(a: Any, b: Any, case: Case, tol: Any) -> bool:
     return a == b
 
@@ -154,7 +186,7 @@ SHOULD_STOP = Exercise(
     success="stops patience epochs after the best, treats ties and changes below the "
     "absolute min_delta as no improvement, resets on a late improvement, and returns None "
     "when the rule never fires.",
-    fallback=lambda value, want, case: f"training should stop at epoch {want}, got {value}.",
+    fallback=lambda value, want, case: _stop_fallback(value, want),
     agree=_stop_agree,
 )
 
@@ -230,6 +262,16 @@ GD_MISTAKES: tuple[Mistake, ...] = (
         "least_squares",
         lambda X, y, lr, k: np.linalg.lstsq(X, y, rcond=None)[0],
         "that is the least-squares solution; stop after num_steps steps.",
+    ),
+    Mistake(
+        "ridge_solution",
+        lambda X, y, lr, k: np.linalg.solve(
+            np.asarray(X).T @ np.asarray(X)
+            + (1 / (lr * k) if k else 1e12) * np.eye(np.shape(X)[1]),
+            np.asarray(X).T @ np.asarray(y),
+        ),
+        "that is the ridge solution at λ = 1/(ηk), which early-stopped gradient descent only "
+        "approximates: run the num_steps steps from w = 0.",
     ),
 )
 

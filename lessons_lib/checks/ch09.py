@@ -59,6 +59,30 @@ def _prf(t: Any, p: Any, *, pos: int = 1, empty: float = 0.0, f1: str = "harmoni
     return P, R, F
 
 
+def _accuracy(t: Any, p: Any) -> float:
+    tp, fp, fn, tn = _counts(t, p)
+    return (tp + tn) / (tp + fp + fn + tn)
+
+
+def _prf_floor(t: Any, p: Any) -> tuple:
+    tp, fp, fn, _ = _counts(t, p)
+    P = tp // (tp + fp) if tp + fp else 0
+    R = tp // (tp + fn) if tp + fn else 0
+    return P, R, _prf(t, p)[2]
+
+
+def _f1_short(t: Any, p: Any) -> float:
+    tp, fp, fn, _ = _counts(t, p)
+    return _ratio(2 * tp, tp + fp + fn)
+
+
+def _prf_matches(t: Any, p: Any) -> tuple:
+    tp, fp, fn, tn = _counts(t, p)
+    hits = tp + tn
+    P, R = _ratio(hits, hits + fp), _ratio(hits, hits + fn)
+    return P, R, _ratio(2 * hits, 2 * hits + fp + fn)
+
+
 PRF_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "precision_recall_swapped",
@@ -95,9 +119,42 @@ PRF_MISTAKES: tuple[Mistake, ...] = (
         "(return 0 when a denominator is 0).",
     ),
     Mistake(
+        "percentages",
+        lambda t, p: tuple(100 * v for v in _prf(t, p)),
+        "you returned percentages; return fractions between 0 and 1.",
+    ),
+    Mistake(
+        "integer_division",
+        lambda t, p: _prf_floor(t, p),
+        "integer division (//) floors each ratio to 0 or 1: divide with /.",
+    ),
+    Mistake(
+        "accuracy_as_precision",
+        lambda t, p: (_accuracy(t, p),) + _prf(t, p)[1:],
+        "that precision is the accuracy (right predictions over all predictions); precision "
+        "is tp / (tp + fp), over the predicted positives only.",
+    ),
+    Mistake(
         "negative_class",
         lambda t, p: _prf(t, p, pos=0),
         "those are the metrics of class 0; compute them for the positive class 1.",
+    ),
+    Mistake(
+        "f1_denominator_without_2",
+        lambda t, p: _prf(t, p)[:2] + (_f1_short(t, p),),
+        "F1 = 2tp / (2tp + fp + fn): the denominator counts tp twice too (the count form of "
+        "the harmonic mean).",
+    ),
+    Mistake(
+        "recall_over_all",
+        lambda t, p: (_prf(t, p)[0], _counts(t, p)[0] / len(t), _prf(t, p)[2]),
+        "recall divides by the actual positives, tp + fn, not by the number of examples.",
+    ),
+    Mistake(
+        "true_negatives_as_hits",
+        lambda t, p: _prf_matches(t, p),
+        "you counted every match (true negatives too) as a true positive: tp counts "
+        "examples where both y_true and y_pred are 1.",
     ),
 )
 
@@ -183,6 +240,11 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
                 "ddof": 1 - np.mean((t - p) ** 2) / np.var(t, ddof=1),
                 "absolute": 1 - np.sum(np.abs(t - p)) / np.sum(np.abs(t - t.mean())),
                 "clipped": max(0.0, 1 - res / tot),
+                "pred_mean": 1 - res / np.sum((t - p.mean()) ** 2),
+                "mean_over_sum": 1 - np.mean((t - p) ** 2) / tot,
+                "explained": 1 - np.var(t - p) / np.var(t),
+                "unsquared": 1 - np.sum(t - p) / tot,
+                "corr": np.corrcoef(t, p)[0, 1] if np.std(p) > 0 else 0.0,
             }[how]
         )
 
@@ -190,6 +252,17 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
 
 
 R2_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "centred_on_prediction_mean",
+        _r2_variant("pred_mean"),
+        "the total sum of squares is taken around the mean of y_true, not the mean of y_pred.",
+    ),
+    Mistake(
+        "mean_over_sum",
+        _r2_variant("mean_over_sum"),
+        "numerator and denominator must be normalized alike: you divided a mean of squared "
+        "errors by a sum; use two sums (or two means).",
+    ),
     Mistake(
         "one_minus_mse",
         _r2_variant("one_minus_mse"),
@@ -228,6 +301,22 @@ R2_MISTAKES: tuple[Mistake, ...] = (
         "clipped_at_zero",
         _r2_variant("clipped"),
         "R² is not clipped at 0: a model worse than predicting the mean has a negative R².",
+    ),
+    Mistake(
+        "explained_variance",
+        _r2_variant("explained"),
+        "that is the explained variance, 1 − Var(y − ŷ)/Var(y): it ignores a constant "
+        "offset in the errors; R² sums the squared errors themselves.",
+    ),
+    Mistake(
+        "residuals_not_squared",
+        _r2_variant("unsquared"),
+        "square the residuals in the numerator: Σ(y − ŷ)², not Σ(y − ŷ).",
+    ),
+    Mistake(
+        "correlation_not_squared",
+        _r2_variant("corr"),
+        "that is the correlation r itself; and even r² is not R²: it ignores offsets and scale.",
     ),
 )
 

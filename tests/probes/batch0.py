@@ -288,34 +288,39 @@ def _adam_l2(w, g, m, v, t, lr, wd, b1=0.9, b2=0.999, eps=1e-8, **sw):
 
 
 C = "check_adam_l2_step"
+# Changed this round: the check now passes beta1, beta2, eps (a case with eps = 0.1), so
+# the answers below use them (*a) as the exercise's signature does; and eps inside the
+# square root, invisible with eps = 1e-8, is a wrong answer now that a case shows it.
 right(C, "penalized gradient written inline")(
-    lambda w, g, m, v, t, lr, wd, *a: (lambda W, M, V: (W, M, V))(*_adam_l2(w, g, m, v, t, lr, wd))
+    lambda w, g, m, v, t, lr, wd, *a: (lambda W, M, V: (W, M, V))(
+        *_adam_l2(w, g, m, v, t, lr, wd, *a)
+    )
 )
 right(C, "float32 tensors")(
     lambda w, g, m, v, t, lr, wd, *a: tuple(
-        torch.tensor(x, dtype=torch.float32) for x in _adam_l2(w, g, m, v, t, lr, wd)
+        torch.tensor(x, dtype=torch.float32) for x in _adam_l2(w, g, m, v, t, lr, wd, *a)
     )
 )
-right(C, "eps inside sqrt (tiny difference)")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, eps_in_sqrt=True)
+wrong(C, "eps inside sqrt", "eps")(
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, *a, eps_in_sqrt=True)
 )
 wrong(C, "AdamW written instead", "AdamW")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, decoupled=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, *a, decoupled=True)
 )
 wrong(C, "no bias correction", "bias corrections")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, no_hat=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, *a, no_hat=True)
 )
 wrong(C, "returns m-hat", "without bias correction")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, return_hat=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, *a, return_hat=True)
 )
 wrong(C, "betas passed swapped", "swapped")(
     lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, b1=0.999, b2=0.9)
 )
 wrong(C, "abs grad in v", "")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, abs_v=True)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, wd, *a, abs_v=True)
 )
 wrong(C, "penalty forgotten", "penalty")(
-    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, 0.0 * wd)
+    lambda w, g, m, v, t, lr, wd, *a: _adam_l2(w, g, m, v, t, lr, 0.0 * wd, *a)
 )
 
 # ============================================================================ chapter 5

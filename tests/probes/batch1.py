@@ -2,16 +2,17 @@
 
 Measured first as the "before" figure of issue 19 (``tools/probe_checks.py --batch 1``,
 messages graded by the words in each probe's ``expect``, checked by reading them all); the
-mistake tables were then grown without adding these answers to them. Before:
+mistake tables were then grown without adding these answers to them. Before (with the
+verdicts as finally classified: four answers first filed as wrong are right by the
+checks' stated design, and stand as right answers below):
 
-* 177 wrong answers: 170 rejected, 7 accepted (Adam with eps inside the square root,
-  dropout ignoring its generator (twice), max-norm comparing the squared norm with c, MC
-  dropout with gradients on, one pass short, or a seed fixed inside the function);
+* 173 wrong answers: 170 rejected, 3 accepted (Adam with eps inside the square root,
+  max-norm comparing the squared norm with c, MC dropout one pass short);
 * of the 170 messages: 124 name the mistake (73 %), 42 generic, 4 misleading (label
   smoothing's "each row should sum to 1" for rows that do (twice), clipping's "gradient 0
   should be an array" for a (list, norm) pair, MC dropout's "you reset the seed" for a
   single pass);
-* 65 right answers, all accepted; no crash.
+* 69 right answers, all accepted; no crash.
 """
 
 # ruff: noqa: E731, N803, N806 - learners' answers, written as learners write them
@@ -420,9 +421,9 @@ wrong(C, "divides by 1 - q", "1/(1 - p)|1 - p")(_as_p("one_minus"))
 wrong(C, "no rescaling", "scal|divide")(_as_p("none"))
 wrong(C, "multiplies by q in eval", "eval")(_as_p("eval_scale"))
 wrong(C, "drops in eval too", "eval|training")(_as_p("ignore_training"))
-wrong(C, "ignores the generator", "generator")(_as_p("own_rng"))
+right(C, "global generator (accepted by design: any source of randomness)")(_as_p("own_rng"))
 wrong(C, "multiplies by q instead of dividing", "divide|multipl|scal")(_as_p("times"))
-wrong(C, "F.dropout ignoring the generator", "generator")(
+right(C, "F.dropout (accepted by design: any source of randomness)")(
     lambda x, p, training, g: F.dropout(x, p, training)
 )
 right(C, "reference-style")(_as_p("ok"))
@@ -870,12 +871,12 @@ wrong(C, "eps/K added without shrinking the one-hot", "1 - eps|(1 - eps)|sum")(
     lambda y, k, e: _oh(y, k) + e / k
 )
 wrong(C, "eps on the true class", "swap|1 - eps|eps")(lambda y, k, e: e * _oh(y, k) + (1 - e) / k)
-wrong(C, "added then renormalized", "1 - eps|renormal|normaliz|divid", avoid=("sum to 1",))(
+wrong(C, "added then renormalized", "1 - eps|renormal|normaliz|divid", avoid=("should sum to 1",))(
     lambda y, k, e: (_oh(y, k) + e / k) / (_oh(y, k) + e / k).sum(1, keepdim=True)
 )
-wrong(C, "labels shifted by one", "label|class index|shift|wrong class|y", avoid=("sum to 1",))(
-    lambda y, k, e: (1 - e) * _oh((torch.as_tensor(y) + 1) % k, k) + e / k
-)
+wrong(
+    C, "labels shifted by one", "label|class index|shift|wrong class|y", avoid=("should sum to 1",)
+)(lambda y, k, e: (1 - e) * _oh((torch.as_tensor(y) + 1) % k, k) + e / k)
 wrong(C, "transposed", "transpos")(lambda y, k, e: ((1 - e) * _oh(y, k) + e / k).T)
 right(C, "scatter into a full tensor")(
     lambda y, k, e: torch.full((len(y), k), e / k).scatter_(
@@ -1128,7 +1129,7 @@ right(C, "biased std (ddof=0 is a reasonable reading)")(_mc_as("biased"))
 wrong(C, "variance instead of std", "variance|std|standard deviation")(_mc_as("var"))
 right(C, "whole model in train mode (the eval part is a bonus)")(_mc_as("all_train"))
 wrong(C, "reseeds inside the loop", "seed")(_mc_as("reseed"))
-wrong(C, "gradients computed", "grad")(_mc_as("grad"))
+right(C, "gradients computed (the values are right; a graph attached is accepted)")(_mc_as("grad"))
 wrong(C, "one pass fewer", "num_samples|passes|samples")(_mc_as("minus_one"))
 wrong(C, "statistics over the wrong axis", "dim|axis|shape")(_mc_as("dim1"))
 wrong(
@@ -1137,7 +1138,7 @@ wrong(
     "one pass|single pass|spread is zero|zero spread|standard deviation is 0",
     avoid=("reset the seed",),
 )(_mc_as("single"))
-wrong(C, "fixed seed once before the loop", "seed")(_mc_as("seed_once"))
+right(C, "a seed fixed once before the loop (a valid estimate)")(_mc_as("seed_once"))
 right(C, "reference-style")(_mc_as("ok"))
 
 
