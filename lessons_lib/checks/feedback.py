@@ -7,6 +7,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .limits import AnswerTimeoutError, mark, time_limit
+from .limits import message as timeout_message
+
 NOT_STARTED = "not attempted yet"
 
 
@@ -52,8 +55,8 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
     """Call the learner's ``fn(*args)``; turn any exception into friendly feedback.
 
     Returns:
-        ``(result, None)`` on success, ``(None, feedback)`` if ``fn`` is not callable
-        or raised.
+        ``(result, None)`` on success, ``(None, feedback)`` if ``fn`` is not callable,
+        raised, or did not return within :data:`.limits.ANSWER_SECONDS`.
     """
     if not callable(fn):
         return None, Feedback(
@@ -63,7 +66,11 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
             "(without calling it).",
         )
     try:
-        return fn(*args), None
+        with time_limit():
+            return fn(*args), None
+    except AnswerTimeoutError as err:
+        mark(fn, err.seconds)
+        return None, Feedback(exercise, False, timeout_message(err.seconds))
     except NotImplementedError:
         return None, Feedback(
             exercise, False, f"{NOT_STARTED}: replace `raise NotImplementedError()` with your code."
