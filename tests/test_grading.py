@@ -193,8 +193,10 @@ def test_no_disguise_of_the_library_earns_the_point(name):
 def test_a_library_function_that_is_not_the_answer_does_not_count_either():
     from lessons_lib.penalties import proximal_l1_step
 
-    def through_ista(v, t):  # one ISTA step from v with a zero gradient is soft_threshold
-        return proximal_l1_step(torch.as_tensor(v), torch.zeros(np.shape(v)), 1.0, t).numpy()
+    def through_ista(v, t):  # the proximal step of chapter 3 shrinks in place
+        w = torch.nn.Parameter(torch.as_tensor(v, dtype=torch.float64).clone())
+        proximal_l1_step([w], 1.0, t, include_bias=True)
+        return w.detach().numpy()
 
     with pytest.raises(grading.GradingError, match="course library"):
         grading.grade("ch03.check_soft_threshold", through_ista)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from . import guard as _guard
 from .limits import AnswerTimeoutError, mark, time_limit
 from .limits import message as timeout_message
 
@@ -56,7 +58,8 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
 
     Returns:
         ``(result, None)`` on success, ``(None, feedback)`` if ``fn`` is not callable,
-        raised, or did not return within :data:`.limits.ANSWER_SECONDS`.
+        raised, did not return within :data:`.limits.ANSWER_SECONDS`, or ran code of
+        the course library (:mod:`.guard`).
     """
     if not callable(fn):
         return None, Feedback(
@@ -65,9 +68,10 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
             f"expected a function, got {type(fn).__name__}: pass the function itself "
             "(without calling it).",
         )
+    watch = _guard.LibraryGuard(boundary=(call_learner.__code__,))
     try:
-        with time_limit():
-            return fn(*args), None
+        with time_limit(), watch if _guard.IN_CHECKS else contextlib.nullcontext():
+            result = fn(*args)
     except AnswerTimeoutError as err:
         mark(fn, err.seconds)
         return None, Feedback(exercise, False, timeout_message(err.seconds))
@@ -76,4 +80,8 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
             exercise, False, f"{NOT_STARTED}: replace `raise NotImplementedError()` with your code."
         )
     except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
-        return None, Feedback(exercise, False, f"your function raised {type(err).__name__}: {err}")
+        message = watch.violation or f"your function raised {type(err).__name__}: {err}"
+        return None, Feedback(exercise, False, message)
+    if watch.violation is not None:
+        return None, Feedback(exercise, False, watch.violation)
+    return result, None
