@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import re
 import sys
 import time
 
@@ -176,6 +177,9 @@ def _disguises():
         ),
         "the check's reference": via_the_checks_reference,
         "exec": via_exec,
+        "eval": lambda v, t: eval(  # noqa: S307
+            "__import__('lessons_lib.penalties').penalties.soft_threshold(v, t)"
+        ),
         "map": via_map,
         "lazy __array__": lambda v, t: Lazy(v, t),
         "profiler off": turns_the_profiler_off,
@@ -259,3 +263,13 @@ def test_the_graded_cell_interrupts_a_loop_itself(monkeypatch):
 
     with pytest.raises(grading.GradingError, match=r"did not return within 0\.5 s"):
         grading.grade("ch03.check_soft_threshold", loops_too)
+
+
+def test_the_instructors_page_lists_exactly_the_allowed_helpers():
+    from course_repo import BOOK
+
+    page = (BOOK / "instructors.md").read_text(encoding="utf-8")
+    text = " ".join(page.split())
+    promise = text.split("except these helpers")[1].split("Whatever the disguise")[0]
+    named = set(re.findall(r"`(lessons_lib\.\w+\.\w+)`", promise))
+    assert named == set(guard.allowed_helpers())
