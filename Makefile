@@ -26,7 +26,7 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
-.PHONY: install assets chromium book test student course autograde sync strip lint unit notebooks site launch robustness speed clean
+.PHONY: install assets chromium book test student course autograde sync strip lint unit notebooks site launch robustness speed duplicates clean
 
 install: $(STAMP)
 
@@ -126,6 +126,12 @@ robustness: $(STAMP)
 # interleaved; for authors, on an idle machine (timings are reports, not tests).
 speed: $(STAMP)
 	$(PY) tools/lesson_speed.py $(if $(CHAPTERS),--chapters $(CHAPTERS))
+
+# Copied blocks across lessons and library: the chapters' code cells exported as .py
+# files beside a copy of lessons_lib, read by the `duplicates` command (where installed).
+duplicates: $(STAMP)
+	$(PY) tools/export_lesson_code.py --library
+	duplicates --repo _build/lesson_code --most 40
 
 clean:
 	rm -rf _build

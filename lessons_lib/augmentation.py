@@ -6,7 +6,8 @@ never modified). Randomness comes only from the ``generator`` argument (a
 ``torch.Generator``), so a seeded generator reproduces the same augmented batch; each
 image of the batch gets its own random parameters. At strength zero every transform is
 the identity. Transforms that also mix labels (mixup, CutMix) and label smoothing live
-in :mod:`lessons_lib.mixing`.
+in :mod:`lessons_lib.mixing`; the training loop that draws fresh transforms at every
+step is :func:`lessons_lib.augmented_training.fit_augmented`.
 
 Geometric transforms (shift, rotation, scaling) resample the image with bilinear
 interpolation on an affine grid and fill the area that comes from outside the image
@@ -16,17 +17,18 @@ with 0 (the digits' background).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
-from torch import nn
 
-from ._validate import check_int, check_probability, check_real, check_tensor
-from .optimizers import Stepper, make_optimizer
+from .validation import check_int, check_probability, check_real, check_tensor
 
 
-def _check_images(x: torch.Tensor) -> torch.Tensor:
+def check_images(x: torch.Tensor) -> torch.Tensor:
+    """Return ``x`` if it is a float batch of images ``(N, H, W)``, else raise naming it.
+
+    Shared with :mod:`lessons_lib.mixing`, whose transforms take the same batches.
+    """
     return check_tensor("x", x, ranks=(3,), dtype="float", layout="(N, H, W)")
 
 
@@ -49,7 +51,7 @@ def affine(
         >>> torch.allclose(x, y, atol=1e-6)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     n, h, w = x.shape
     rad = angle.to(x.dtype) * math.pi / 180
     cos, sin = torch.cos(rad) / scale, torch.sin(rad) / scale
@@ -84,7 +86,7 @@ def random_shift(
         >>> float(y.sum()), y.shape
         (1.0, torch.Size([1, 8, 8]))
     """
-    x = _check_images(x)
+    x = check_images(x)
     max_shift = check_int("max_shift", max_shift, low=0)
     n = x.shape[0]
     shift = torch.randint(-max_shift, max_shift + 1, (n, 2), generator=generator)
@@ -101,7 +103,7 @@ def random_rotation(
         >>> torch.allclose(random_rotation(x, 0.0), x, atol=1e-6)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     max_degrees = check_real("max_degrees", max_degrees, low=0.0, high=180.0)
     n = x.shape[0]
     angle = _uniform(n, -max_degrees, max_degrees, generator)
@@ -121,7 +123,7 @@ def random_scale(
         >>> torch.allclose(random_scale(x, 0.0), x, atol=1e-6)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     max_change = check_probability("max_change", max_change)
     n = x.shape[0]
     scale = _uniform(n, 1 - max_change, 1 + max_change, generator)
@@ -141,7 +143,7 @@ def random_resized_crop(
         >>> torch.equal(random_resized_crop(x, 8), x)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     n, h, w = x.shape
     min_size = check_int("min_size", min_size, low=1, high=min(h, w))
     side = torch.randint(min_size, min(h, w) + 1, (n,), generator=generator)
@@ -170,16 +172,19 @@ def gaussian_noise(
         >>> torch.equal(gaussian_noise(x, 0.0), x)
         True
     """
-    x = _check_images(x)
+    x = check_images(x)
     std = check_real("std", std, low=0.0)
     noise = torch.randn(x.shape, generator=generator, dtype=x.dtype)
     return (x + std * noise).clamp(0.0, 1.0)
 
 
-def _boxes(
+def random_boxes(
     n: int, h: int, w: int, bh: torch.Tensor, bw: torch.Tensor, generator: torch.Generator | None
 ) -> torch.Tensor:
-    """Boolean masks ``(n, h, w)`` of boxes of size ``bh × bw`` at random places inside."""
+    """Boolean masks ``(n, h, w)`` of boxes of size ``bh × bw`` at random places inside.
+
+    Shared by :func:`random_erasing` and :func:`lessons_lib.mixing.cutmix`.
+    """
     top = (torch.rand(n, generator=generator) * (h - bh + 1)).floor().long()
     left = (torch.rand(n, generator=generator) * (w - bw + 1)).floor().long()
     rows = torch.arange(h)[None, :, None]
@@ -207,84 +212,11 @@ def random_erasing(
         >>> (random_erasing(x, 3) == 0).sum(dim=(1, 2)).tolist()
         [9, 9, 9, 9, 9]
     """
-    x = _check_images(x)
+    x = check_images(x)
     n, h, w = x.shape
     size = check_int("size", size, low=0, high=min(h, w))
     p = check_real("p", p, low=0.0, high=1.0)
     full = torch.full((n,), size, dtype=torch.long)
-    mask = _boxes(n, h, w, full, full, generator)
+    mask = random_boxes(n, h, w, full, full, generator)
     mask &= (torch.rand(n, generator=generator) < p)[:, None, None]
     return x.masked_fill(mask, 0.0)
-
-
-def fit_augmented(
-    model: nn.Module,
-    X: torch.Tensor,
-    y: torch.Tensor,
-    transform: Callable[[torch.Tensor, torch.Tensor, torch.Generator], tuple] | None = None,
-    num_epochs: int = 100,
-    lr: float = 0.01,
-    batch_size: int | None = None,
-    seed: int = 0,
-    optimizer: str | Stepper = "adam",
-) -> nn.Module:
-    """Train a classifier on freshly augmented images at every epoch.
-
-    Two layouts are accepted. One model: ``X`` of shape ``(N, H, W)``, labels ``(N,)``,
-    and ``model`` maps flat inputs ``(B, H*W)`` to logits ``(B, K)``. A stack of ``k``
-    independent models (such as :class:`~lessons_lib.convnet.StackedConvNet`): ``X`` of
-    shape ``(k, N, H, W)``, labels ``(k, N)``, and ``model`` maps ``(k, B, H, W)`` to
-    ``(k, B, K)``; the loss is the sum over the stack of each model's mean loss, so
-    every model learns as if it were trained alone.
-
-    In both layouts ``transform`` sees one flat batch: images ``(k*B, H, W)`` and labels
-    ``(k*B,)``, model by model in blocks of ``B`` (a single model is ``k = 1``).
-
-    Args:
-        model: the classifier (see above).
-        X: images; y: integer labels.
-        transform: ``transform(x_batch, y_batch, generator) -> (x_aug, targets)`` where
-            ``targets`` are integer labels ``(k*B,)`` or soft targets ``(k*B, K)``;
-            ``None`` trains on the original images.
-        num_epochs, lr, batch_size: ``num_epochs`` passes over the data, in
-            mini-batches of ``batch_size`` (``None``: full batch).
-        seed: seeds the shuffling and every augmentation.
-        optimizer: ``"adam"`` (default), ``"adamw"`` or ``"sgd"``, built with ``lr``, or
-            an optimizer over ``model.parameters()`` (then ``lr`` is not used).
-
-    Returns:
-        The trained model, in eval mode.
-    """
-    if not isinstance(X, torch.Tensor) or X.dim() not in (3, 4):
-        got = tuple(X.shape) if isinstance(X, torch.Tensor) else type(X).__name__
-        raise TypeError(f"X must be images (N, H, W) or a stack (k, N, H, W), got {got}")
-    stacked = X.dim() == 4
-    _check_images(X.flatten(0, 1) if stacked else X)
-    if not isinstance(y, torch.Tensor) or y.shape != X.shape[: X.dim() - 2]:
-        got = tuple(y.shape) if isinstance(y, torch.Tensor) else type(y).__name__
-        raise ValueError(f"y must have shape {tuple(X.shape[: X.dim() - 2])}, got {got}")
-    num_epochs = check_int("num_epochs", num_epochs, low=1)
-    lr = check_real("lr", lr, low=0.0, low_inclusive=False)
-    gen = torch.Generator().manual_seed(check_int("seed", seed, low=0))
-    optimizer = make_optimizer(optimizer, model.parameters(), lr)
-    k, n = (X.shape[0], X.shape[1]) if stacked else (1, len(X))
-    Xk, yk = (X, y) if stacked else (X[None], y[None])
-    bs = n if batch_size is None else check_int("batch_size", batch_size, low=1)
-    model.train()
-    for _ in range(num_epochs):
-        perm = torch.randperm(n, generator=gen)
-        for start in range(0, n, bs):
-            idx = perm[start : start + bs]
-            xb, yb = Xk[:, idx].flatten(0, 1), yk[:, idx].flatten()
-            if transform is not None:
-                xb, yb = transform(xb, yb, gen)
-            optimizer.zero_grad()
-            if stacked:
-                logits = model(xb.reshape(k, len(idx), *xb.shape[1:])).flatten(0, 1)
-            else:
-                logits = model(xb.reshape(len(xb), -1))
-            loss = k * F.cross_entropy(logits, yb)  # k models: the sum of their means
-            loss.backward()
-            optimizer.step()
-    model.eval()
-    return model

@@ -16,18 +16,22 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int, check_real, check_tensor
+from .validation import check_int, check_real, check_tensor
 
-__all__ = ["BatchNorm1d", "batch_norm"]
+__all__ = ["BatchNorm1d", "batch_norm", "scale_and_shift"]
 
 
-def _affine(
+def scale_and_shift(
     x_hat: torch.Tensor,
     weight: torch.Tensor | None,
     bias: torch.Tensor | None,
     shape: tuple[int, ...],
 ) -> torch.Tensor:
-    """``x_hat * weight + bias`` with per-channel ``weight``, ``bias`` reshaped to ``shape``."""
+    """``x_hat * weight + bias`` with per-channel ``weight``, ``bias`` reshaped to ``shape``.
+
+    The learned γ and β of every normalization layer of the course (batch, layer and
+    group normalization); either may be ``None`` (that step is skipped).
+    """
     if weight is not None:
         x_hat = x_hat * weight.reshape(shape)
     if bias is not None:
@@ -119,7 +123,7 @@ def batch_norm(
                 unbiased = var.detach() * m / (m - 1)
                 running_var.mul_(1 - momentum).add_(momentum * unbiased)
     x_hat = (x - mean.reshape(shape)) / torch.sqrt(var.reshape(shape) + eps)
-    return _affine(x_hat, weight, bias, shape)
+    return scale_and_shift(x_hat, weight, bias, shape)
 
 
 class BatchNorm1d(nn.Module):
@@ -150,6 +154,9 @@ class BatchNorm1d(nn.Module):
         >>> int(bn.num_batches_tracked)
         1
     """
+
+    #: Read by :func:`lessons_lib.penalties.split_weights`: γ and β are never penalized.
+    is_normalization = True
 
     running_mean: torch.Tensor | None
     running_var: torch.Tensor | None

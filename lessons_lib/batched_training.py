@@ -24,9 +24,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._validate import check_int, check_real
 from .optimizers import make_optimizer
 from .training import History
+from .validation import check_both_or_neither, check_int, check_real
 
 ACTIVATION_TYPES = (nn.ReLU, nn.Tanh, nn.GELU, nn.Sigmoid)
 
@@ -123,6 +123,7 @@ def train_batched(
     lr: float = 0.01,
     l2: float | Sequence[float] = 0.0,
     watch: Mapping[str, Sequence[torch.Tensor]] | None = None,
+    watch_outputs: bool = False,
 ) -> list[History]:
     """Train ``k`` networks of the same shape side by side, each on its own data.
 
@@ -148,6 +149,10 @@ def train_batched(
             ``{"test": [X_test_0, X_test_1]}``; after every epoch each network's
             predicted labels on its input are recorded in ``history.notes[name]``, an
             array of shape ``(num_epochs, n)`` (so a later cell can pick an epoch).
+        watch_outputs: record the networks' raw outputs on the ``watch`` inputs (the
+            logits: ``(num_epochs, n)`` for binary networks, ``(num_epochs, n,
+            classes)`` otherwise), as :class:`~lessons_lib.loss_rise.RecordOutputs`
+            does for ``train``, instead of the predicted labels. Default: ``False``.
 
     Returns:
         One :class:`~lessons_lib.training.History` per network, measured as ``train``
@@ -174,8 +179,9 @@ def train_batched(
         lams = [check_real(f"l2[{j}]", v, low=0.0) for j, v in enumerate(l2)]
     else:
         lams = [check_real("l2", l2, low=0.0)] * k
-    if (X_val is None) != (y_val is None):
-        raise ValueError("pass both X_val and y_val, or neither")
+    check_both_or_neither(X_val=X_val, y_val=y_val)
+    if not isinstance(watch_outputs, bool):
+        raise TypeError(f"watch_outputs must be True or False, got {watch_outputs!r}")
     X, mask = _padded("X_train", X_train, k)
     y, _ = _padded("y_train", y_train, k)
     if y.is_floating_point():
@@ -216,7 +222,10 @@ def train_batched(
                 )
             for name, (stacked, _) in watched.items():
                 out = _forward(layers, params, stacked)
-                records[name].append(out.squeeze(-1) > 0 if binary else out.argmax(dim=-1))
+                if watch_outputs:
+                    records[name].append(out.squeeze(-1) if binary else out)
+                else:
+                    records[name].append(out.squeeze(-1) > 0 if binary else out.argmax(dim=-1))
         for j, h in enumerate(histories):
             h.train_loss.append(float(columns[0][0][j]))
             h.train_acc.append(float(columns[0][1][j]))
@@ -224,9 +233,11 @@ def train_batched(
                 h.val_loss.append(float(columns[1][0][j]))
                 h.val_acc.append(float(columns[1][1][j]))
     for name, (_, m) in watched.items():
-        labels = torch.stack(records[name], dim=1).long().numpy()  # (k, epochs, n_max)
+        stacked_records = torch.stack(records[name], dim=1)  # (k, epochs, n_max, ...)
+        if not watch_outputs:
+            stacked_records = stacked_records.long()
         for j, h in enumerate(histories):
-            h.notes[name] = labels[j][:, : int(m[j].sum())]
+            h.notes[name] = stacked_records[j][:, : int(m[j].sum())].numpy()
     with torch.no_grad():
         for j, model in enumerate(models):
             for t, i in enumerate(linear):

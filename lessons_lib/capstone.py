@@ -11,7 +11,6 @@ are not blurred by differences between draws.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -21,86 +20,12 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_choice, check_int, check_probability, check_real
-from .data import Split
+from .disk_data import StackedSplits
 from .optimizers import OPTIMIZERS, SGD, Optimizer
 from .penalties import param_groups
 from .stacked import StackedMLP, per_network
 from .stacked_training import stack_accuracy, train_stack
-
-#: Inputs are uniform on the square [-2, 2]²; points outside the circle of this squared
-#: radius are class 1. The circle covers half of the square's area 16, so the classes are
-#: balanced: pi r² = 8.
-BALANCED_RADIUS2 = 8 / math.pi
-
-
-def disk_data(
-    n_samples: int, flip: float = 0.2, seed: int = 0
-) -> tuple[torch.Tensor, torch.Tensor]:
-    """Points uniform on ``[-2, 2]²``, labelled 1 outside a circle of half the area.
-
-    Args:
-        n_samples: number of points.
-        flip: probability that a label is flipped (label noise), in ``[0, 0.5)``.
-            Default: 0.2.
-        seed: seed of the draw. Default: 0.
-
-    Returns:
-        ``X`` of shape ``(n, 2)`` and float labels ``y`` of shape ``(n,)``.
-
-    Example:
-        >>> X, y = disk_data(10_000, flip=0.0, seed=0)
-        >>> round(float(y.mean()), 2)
-        0.5
-    """
-    n_samples = check_int("n_samples", n_samples, low=1)
-    flip = check_real("flip", flip, low=0.0, high=0.5, high_inclusive=False)
-    seed = check_int("seed", seed, low=0)
-    gen = torch.Generator().manual_seed(seed)
-    X = torch.rand(n_samples, 2, generator=gen) * 4 - 2
-    y = (X.pow(2).sum(dim=1) > BALANCED_RADIUS2).float()
-    flipped = torch.rand(n_samples, generator=gen) < flip
-    return X, torch.where(flipped, 1 - y, y)
-
-
-@dataclass(frozen=True)
-class StackedSplits(Split):
-    """A :class:`~lessons_lib.data.Split` of ``k`` seeds' data, stacked on axis 0."""
-
-    def sizes(self) -> tuple[int, int, int]:
-        """Return ``(n_train, n_val, n_test)`` of each seed's data set."""
-        return self.y_train.shape[1], self.y_val.shape[1], self.y_test.shape[1]
-
-
-def stacked_splits(
-    seeds: Sequence[int],
-    n_train: int = 100,
-    n_val: int = 100,
-    n_test: int = 4000,
-    flip: float = 0.2,
-) -> StackedSplits:
-    """One independent draw of :func:`disk_data` per seed, split three ways.
-
-    All three sets carry the same label noise: the test set measures accuracy on data
-    like the training data, so the best possible accuracy is ``1 - flip``.
-
-    Example:
-        >>> d = stacked_splits([0, 1], n_train=20, n_val=10, n_test=30)
-        >>> tuple(d.X_train.shape), d.sizes()
-        ((2, 20, 2), (20, 10, 30))
-    """
-    sizes = [
-        check_int(n, v, low=1)
-        for n, v in (("n_train", n_train), ("n_val", n_val), ("n_test", n_test))
-    ]
-    n = sum(sizes)
-    draws = [disk_data(n, flip, check_int(f"seeds[{i}]", s, low=0)) for i, s in enumerate(seeds)]
-    if not draws:
-        raise ValueError("seeds must not be empty")
-    X = torch.stack([d[0] for d in draws])
-    y = torch.stack([d[1] for d in draws])
-    a, b = sizes[0], sizes[0] + sizes[1]
-    return StackedSplits(X[:, :a], y[:, :a], X[:, a:b], y[:, a:b], X[:, b:], y[:, b:])
+from .validation import check_choice, check_int, check_probability, check_real
 
 
 @dataclass(frozen=True)
@@ -165,6 +90,8 @@ class Result:
         members: index of each seed's network in ``model``.
         best_epoch: with early stopping, the epoch each network kept.
         chosen: for a tuned configuration, the strength chosen for each seed.
+        clip_active: with gradient clipping, the share of the steps in which it
+            changed the step, per seed.
     """
 
     config: Config
@@ -177,6 +104,7 @@ class Result:
     test_prob: torch.Tensor | None = field(default=None, repr=False)
     members: np.ndarray | None = None
     chosen: np.ndarray | None = None
+    clip_active: np.ndarray | None = None
 
     @property
     def gap(self) -> np.ndarray:
@@ -197,7 +125,7 @@ def _optimizer(
     return OPTIMIZERS[config.optimizer](groups, lr=config.lr, fused=True)
 
 
-#: The strengths :func:`run` can take per network (one value per seed or grid point).
+#: The strengths :func:`run_config` can take per network (one value per seed or grid point).
 PER_NETWORK = (
     "weight_decay",
     "l1",
@@ -210,7 +138,7 @@ PER_NETWORK = (
 )
 
 
-def run(
+def run_config(
     config: Config,
     data: StackedSplits,
     seeds: Sequence[int],
@@ -269,21 +197,17 @@ def run(
         patience=config.patience,
         record_every=num_epochs,
     )
-    with torch.no_grad():
-        acc = [
-            stack_accuracy(model(X), y).numpy()
-            for X, y in (
-                (data.X_train, data.y_train),
-                (data.X_val, data.y_val),
-                (data.X_test, data.y_test),
-            )
-        ]
-        val_loss = F.binary_cross_entropy_with_logits(
-            model(data.X_val), data.y_val, reduction="none"
-        ).mean(dim=1)
-        test_prob = torch.sigmoid(model(data.X_test))
+    with torch.no_grad():  # one evaluation pass per split
+        logits = [model(X) for X in (data.X_train, data.X_val, data.X_test)]
+        labels = (data.y_train, data.y_val, data.y_test)
+        train_acc, val_acc, test_acc = (
+            stack_accuracy(y, z).numpy() for y, z in zip(labels, logits, strict=True)
+        )
+        val_loss = F.binary_cross_entropy_with_logits(logits[1], data.y_val, reduction="none").mean(
+            dim=1
+        )
+        test_prob = torch.sigmoid(logits[2])
     best = history.best_epoch if config.patience is not None else None
-    train_acc, val_acc, test_acc = acc
     return Result(
         config,
         train_acc,
@@ -294,10 +218,11 @@ def run(
         val_loss=val_loss.numpy(),
         test_prob=test_prob,
         members=np.arange(model.k),
+        clip_active=history.clip_active,
     )
 
 
-def tune(
+def tune_strength(
     config: Config,
     name: str,
     grid: Sequence[float],
@@ -318,13 +243,14 @@ def tune(
         config: the configuration (its own value of ``name`` is ignored).
         name: one of :data:`PER_NETWORK`.
         grid: candidate values.
-        data, seeds: as for :func:`run`.
+        data, seeds: as for :func:`run_config`.
         fixed: further per-seed strengths, held fixed over the grid.
-        **kwargs: passed to :func:`run`.
+        **kwargs: passed to :func:`run_config`.
 
     Example:
+        >>> from lessons_lib.disk_data import stacked_splits
         >>> d = stacked_splits([0, 1], n_train=20, n_val=20, n_test=20)
-        >>> r = tune(Config("L1"), "l1", [1e-4, 1e-2], d, [0, 1], num_epochs=5)
+        >>> r = tune_strength(Config("L1"), "l1", [1e-4, 1e-2], d, [0, 1], num_epochs=5)
         >>> r.test_acc.shape, set(r.chosen) <= {1e-4, 1e-2}
         ((2,), True)
     """
@@ -339,8 +265,8 @@ def tune(
     strengths: dict[str, Sequence[float]] = {name: [v for v in grid for _ in range(k)]}
     for other, values in (fixed or {}).items():
         strengths[other] = list(values) * g
-    r = run(config, rep, list(seeds) * g, strengths=strengths, **kwargs)
-    assert r.val_loss is not None and r.test_prob is not None  # set by run()
+    r = run_config(config, rep, list(seeds) * g, strengths=strengths, **kwargs)
+    assert r.val_loss is not None and r.test_prob is not None  # set by run_config()
     val_acc, val_loss = r.val_acc.reshape(g, k), r.val_loss.reshape(g, k)
     best = np.lexsort((val_loss, -val_acc), axis=0)[0]  # accuracy first, then loss
     members = best * k + np.arange(k)
@@ -354,4 +280,5 @@ def tune(
         test_prob=r.test_prob[torch.from_numpy(members)],
         members=members,
         chosen=np.array(grid)[best],
+        clip_active=None if r.clip_active is None else r.clip_active[members],
     )

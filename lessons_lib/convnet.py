@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from ._validate import check_int
 from .seeding import make_generator
+from .validation import check_int
 
 SIDE = 8  # the digits are 8×8
 

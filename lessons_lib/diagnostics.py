@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_real
 from .training import History
+from .validation import check_real
 
 REGIMES = ("underfitting", "good fit", "overfitting")
 

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_tensor
+from .validation import check_int, check_probability, check_tensor
 
 __all__ = [
     "DropConnectLinear",

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 from torch import nn
 
-from ._validate import check_choice, check_int, check_non_negative
 from .training import Callback, History
+from .validation import check_choice, check_int, check_non_negative
 
 MONITORS = ("val_loss", "val_acc", "train_loss", "train_acc")
 MODES = ("min", "max")

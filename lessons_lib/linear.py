@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import check_int, check_non_negative
+from .validation import check_int, check_non_negative
 
 
 def polynomial_features(x: np.ndarray, degree: int) -> np.ndarray:

@@ -4,7 +4,8 @@ Taught in chapter 8. Mixup and CutMix take a batch of images ``(N, H, W)`` with 
 labels and return mixed images with soft targets of shape ``(N, num_classes)`` whose
 rows sum to 1; randomness comes only from the ``generator`` argument. At ``alpha = 0``
 both are the identity (with one-hot targets). :func:`smooth_labels` gives the targets
-that PyTorch's ``label_smoothing`` uses.
+that PyTorch's ``label_smoothing`` uses, and :func:`smoothed_optimal_logit` the finite
+logit those targets make optimal (chapter 10).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_int, check_real, check_tensor
-from .augmentation import _boxes, _check_images
+from .augmentation import check_images, random_boxes
+from .validation import check_int, check_probability, check_real, check_tensor
 
 
 def _one_hot(y: torch.Tensor, num_classes: int) -> torch.Tensor:
@@ -30,7 +31,7 @@ def _pair(
     generator: torch.Generator | None,
     groups: int = 1,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    x = _check_images(x)
+    x = check_images(x)
     groups = check_int("groups", groups, low=1)
     if len(x) % groups:
         raise ValueError(f"groups={groups} must divide the batch size {len(x)}")
@@ -74,7 +75,7 @@ def mixup(
         generator: source of randomness.
         groups: split the batch into this many equal consecutive blocks and draw every
             partner inside its own block (a stack of models trained on one flat batch,
-            see :func:`~lessons_lib.augmentation.fit_augmented`). Default: 1.
+            see :func:`~lessons_lib.augmented_training.fit_augmented`). Default: 1.
 
     Returns:
         ``(x_mixed, targets)`` with ``targets`` of shape ``(N, K)``, rows summing to 1.
@@ -150,7 +151,7 @@ def cutmix(
     ratio = torch.sqrt(1 - lam)
     bh = torch.round(ratio * h).long()
     bw = torch.round(ratio * w).long()
-    mask = _boxes(n, h, w, bh, bw, generator)
+    mask = random_boxes(n, h, w, bh, bw, generator)
     pasted = mask.float().mean(dim=(1, 2))  # actual share of the partner's pixels
     mixed = torch.where(mask, x[perm], x)
     return mixed, (1 - pasted)[:, None] * targets + pasted[:, None] * targets[perm]
@@ -176,3 +177,20 @@ def smooth_labels(y: torch.Tensor, num_classes: int, label_smoothing: float = 0.
     num_classes = check_int("num_classes", num_classes, low=2)
     eps = check_real("label_smoothing", label_smoothing, low=0.0, high=1.0)
     return (1 - eps) * _one_hot(y, num_classes) + eps / num_classes
+
+
+def smoothed_optimal_logit(label_smoothing: float) -> float:
+    """The logit that minimizes binary cross-entropy against targets smoothed by ``ε``.
+
+    A positive example's target becomes ``1 - ε/2``; the loss is smallest where the
+    predicted probability equals the target, i.e. at ``log((1 - ε/2) / (ε/2))``, a
+    finite value (without smoothing the optimum is at infinity).
+
+    Example:
+        >>> round(smoothed_optimal_logit(0.2), 4)
+        2.1972
+    """
+    eps = check_probability("label_smoothing", label_smoothing)
+    if eps == 0:
+        return float("inf")
+    return float(torch.log(torch.tensor((1 - eps / 2) / (eps / 2))))

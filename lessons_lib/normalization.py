@@ -16,8 +16,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from ._validate import check_int, check_real, check_tensor
-from .batch_norm import _affine
+from .batch_norm import scale_and_shift
+from .validation import check_int, check_real, check_tensor
 
 __all__ = ["GroupNorm", "LayerNorm", "group_norm", "layer_norm"]
 
@@ -100,7 +100,7 @@ def group_norm(
     mean = grouped.mean(dim=2, keepdim=True)
     var = grouped.var(dim=2, unbiased=False, keepdim=True)
     x_hat = ((grouped - mean) / torch.sqrt(var + eps)).reshape(x.shape)
-    return _affine(x_hat, weight, bias, (1, C) + (1,) * (x.dim() - 2))
+    return scale_and_shift(x_hat, weight, bias, (1, C) + (1,) * (x.dim() - 2))
 
 
 class LayerNorm(nn.Module):
@@ -115,6 +115,9 @@ class LayerNorm(nn.Module):
         >>> LayerNorm(4)(torch.randn(2, 4)).shape
         torch.Size([2, 4])
     """
+
+    #: Read by :func:`lessons_lib.penalties.split_weights`: γ and β are never penalized.
+    is_normalization = True
 
     def __init__(
         self,
@@ -152,6 +155,9 @@ class GroupNorm(nn.Module):
         >>> GroupNorm(2, 4)(torch.randn(3, 4, 5)).shape
         torch.Size([3, 4, 5])
     """
+
+    #: Read by :func:`lessons_lib.penalties.split_weights`: γ and β are never penalized.
+    is_normalization = True
 
     def __init__(
         self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True

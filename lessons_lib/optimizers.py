@@ -22,8 +22,8 @@ from typing import Any, Protocol
 
 import torch
 
-from ._validate import check_choice, check_real
 from .update_rules import Hyper, State, adam_update, new_adam_state, sgd_update
+from .validation import check_choice, check_real
 
 ParamsT = Iterable[torch.Tensor] | Iterable[Mapping[str, Any]]
 

@@ -1,9 +1,9 @@
-"""Weight penalties (L1, L2, elastic net), the L1 proximal step and decay parameter groups.
+"""Weight penalties (L1, L2, elastic net), which tensors they act on, decay groups.
 
 Taught in chapter 2 (the L2 term of a tiny network), chapter 3 (L1, L2, elastic net,
-soft-thresholding, biases and parameter groups) and chapter 4 (weight decay in PyTorch's
-optimizers). Every penalty is a plain function of a model or of a list of parameters, so
-it can be passed to :func:`lessons_lib.training.train` as
+biases and parameter groups; soft-thresholding is in :mod:`lessons_lib.proximal`) and
+chapter 4 (weight decay in PyTorch's optimizers). Every penalty is a plain function
+of a model or of a list of parameters, so it can be passed to :func:`lessons_lib.training.train` as
 ``penalty=functools.partial(l2_penalty, lam=1e-3)``.
 
 Conventions (chapter 3 has the full table): here
@@ -21,37 +21,46 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_non_negative, check_real
-from .batch_norm import BatchNorm1d
-from .normalization import GroupNorm, LayerNorm
+from .validation import check_choice, check_non_negative, check_real
 
 Params = nn.Module | Iterable[torch.Tensor]
-#: Layers whose every parameter (γ and β) counts as a bias: PyTorch's and the course's.
+#: PyTorch's normalization layers, whose every parameter (γ and β) counts as a bias.
+#: The course's own layers (chapter 6) say so themselves: see :func:`is_normalization`.
 NORM_TYPES: tuple[type[nn.Module], ...] = (
     nn.modules.batchnorm._NormBase,
     nn.LayerNorm,
     nn.GroupNorm,
-    BatchNorm1d,
-    LayerNorm,
-    GroupNorm,
 )
 #: Names of parameter lists that hold biases or normalization parameters (StackedMLP).
 BIAS_LISTS = ("biases", "gammas", "betas")
 CONVENTIONS = ("lam", "lam/2", "lam/2m", "lam/2n")
 
 
+def is_normalization(module: nn.Module) -> bool:
+    """Whether ``module`` is a normalization layer, whose γ and β are never penalized.
+
+    True for PyTorch's layers (:data:`NORM_TYPES`) and for any layer whose class sets
+    ``is_normalization = True``, as the course's batch, layer and group normalization of
+    chapter 6 do; this module needs no import of them.
+
+    Example:
+        >>> is_normalization(nn.LayerNorm(3)), is_normalization(nn.Linear(3, 2))
+        (True, False)
+    """
+    return (
+        isinstance(module, NORM_TYPES) or getattr(type(module), "is_normalization", False) is True
+    )
+
+
 def split_weights(params: Params) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
     """Split parameters into ``(weights, biases)`` (chapter 3, *should biases be penalized?*).
 
     For a module, a parameter is a bias if its name ends in ``"bias"``, if it belongs to a
-    normalization layer (PyTorch's ``BatchNorm``, ``LayerNorm``, ``GroupNorm`` and the
-    course's own :class:`~lessons_lib.batch_norm.BatchNorm1d`,
-    :class:`~lessons_lib.normalization.LayerNorm`,
-    :class:`~lessons_lib.normalization.GroupNorm`), or if it sits in a parameter list
+    normalization layer (:func:`is_normalization`: PyTorch's ``BatchNorm``, ``LayerNorm``,
+    ``GroupNorm`` and the course's own layers of chapter 6), or if it sits in a parameter list
     named ``biases``, ``gammas`` or ``betas`` (a :class:`~lessons_lib.stacked.StackedMLP`);
     everything else is a weight. A parameter shared by several layers is listed once. For
     a plain list of tensors no names exist, so tensors with fewer than two dimensions
@@ -83,7 +92,7 @@ def split_weights(params: Params) -> tuple[list[torch.Tensor], list[torch.Tensor
                 seen.add(id(p))
                 is_bias = (
                     name.endswith("bias")
-                    or isinstance(module, NORM_TYPES)
+                    or is_normalization(module)
                     or (isinstance(module, nn.ParameterList) and list_name in BIAS_LISTS)
                 )
                 (biases if is_bias else weights).append(p)
@@ -236,57 +245,6 @@ def to_weight_decay(
     if count is None:
         raise ValueError(f'{name} must be given for convention "{convention}", got None')
     return lam / check_real(name, count, low=0.0, low_inclusive=False)
-
-
-def soft_threshold(w: Any, threshold: float) -> Any:
-    """Soft-thresholding ``sign(w) * max(|w| - threshold, 0)``: L1's proximal map (chapter 3).
-
-    It solves :math:`\\min_x \\tfrac12 (x - w)^2 + t|x|` exactly, element by element:
-    values within ``threshold`` of zero become *exactly* 0, the rest move ``threshold``
-    toward zero.
-
-    Args:
-        w: a tensor or NumPy array (or a float).
-        threshold: ``t >= 0``; in a proximal gradient step, ``lr * lam``.
-
-    Returns:
-        The same type as ``w``.
-
-    Example:
-        >>> soft_threshold(np.array([-3.0, -0.5, 0.2, 2.0]), 1.0)
-        array([-2., -0.,  0.,  1.])
-    """
-    threshold = check_non_negative("threshold", threshold)
-    if isinstance(w, torch.Tensor):
-        return torch.sign(w) * torch.clamp(w.abs() - threshold, min=0.0)
-    arr = np.asarray(w, dtype=float)
-    out = np.sign(arr) * np.maximum(np.abs(arr) - threshold, 0.0)
-    return out if isinstance(w, np.ndarray) else float(out)
-
-
-@torch.no_grad()
-def proximal_l1_step(params: Params, lr: float, lam: float, include_bias: bool = False) -> None:
-    """Apply the L1 proximal map in place: ``w ← soft_threshold(w, lr * lam)`` (chapter 3).
-
-    Call it right after ``optimizer.step()`` on the *data* loss (without the L1 term):
-    together the two form one proximal gradient (ISTA) step for ``loss + lam * Σ|w|``.
-
-    Args:
-        params: an ``nn.Module`` or an iterable of tensors (see :func:`split_weights`).
-        lr: the step size ``η > 0`` used by the optimizer.
-        lam: L1 strength ``λ >= 0``.
-        include_bias: also shrink biases. Default: ``False``.
-
-    Example:
-        >>> w = torch.tensor([[0.05, -0.3]])
-        >>> proximal_l1_step([w], lr=0.1, lam=1.0)
-        >>> w
-        tensor([[ 0.0000, -0.2000]])
-    """
-    lr = check_real("lr", lr, low=0.0, low_inclusive=False)
-    lam = check_non_negative("lam", lam)
-    for t in penalized(params, include_bias):
-        t.copy_(soft_threshold(t, lr * lam))
 
 
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict[str, Any]]:

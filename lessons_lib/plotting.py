@@ -21,9 +21,9 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from torch import nn
 
-from ._validate import check_choice, check_int
 from .models import eval_mode
 from .training import History
+from .validation import check_choice, check_int
 
 if TYPE_CHECKING:
     from matplotlib.typing import RcKeyType

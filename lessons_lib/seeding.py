@@ -15,7 +15,7 @@ import random
 import numpy as np
 import torch
 
-from ._validate import check_int
+from .validation import check_int
 
 SEED_ENV_VAR = "LESSONS_SEED"
 DEFAULT_SEED = 0
@@ -69,7 +69,10 @@ def seeds(n: int, offset: int = 0) -> list[int]:
     Experiments that are repeated "over several seeds" use these. Each base seed owns
     its own block of ``SEED_STRIDE`` seeds, so changing ``LESSONS_SEED`` (even by 1)
     moves every repetition to fresh, disjoint draws: a claim checked with base seeds 0
-    and 1 has been checked on two independent sets of runs.
+    and 1 has been checked on two independent sets of runs. The seeds are taken modulo
+    ``2**32``, the range scikit-learn's ``random_state`` and NumPy's legacy generator
+    accept (and :func:`lessons_lib.data.two_moons` with them), so a large base seed
+    still gives valid seeds; below ``2**32 // SEED_STRIDE`` nothing wraps.
 
     Args:
         n: how many seeds (at least 1).
@@ -82,7 +85,7 @@ def seeds(n: int, offset: int = 0) -> list[int]:
     n = check_int("n", n, low=1)
     offset = check_int("offset", offset, low=0)
     start = base_seed() * SEED_STRIDE + offset
-    return list(range(start, start + n))
+    return [(start + i) % 2**32 for i in range(n)]
 
 
 def make_generator(seed: int) -> torch.Generator:

@@ -21,9 +21,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real
 from .models import eval_mode
 from .seeding import make_generator
+from .validation import check_int, check_probability, check_real
 
 
 def _stacked_init(seeds: Sequence[int], fan_in: int, fan_out: int) -> tuple[torch.Tensor, ...]:
@@ -71,7 +71,8 @@ def _select(value: Strength, idx: list[int]) -> Strength:
     return value[idx] if isinstance(value, torch.Tensor) else value
 
 
-def _active(value: Strength) -> bool:
+def is_active(value: Strength) -> bool:
+    """Whether a strength (one float, or one value per network) is positive anywhere."""
     return bool((value > 0).any()) if isinstance(value, torch.Tensor) else value > 0
 
 
@@ -187,11 +188,11 @@ class StackedMLP(nn.Module):
             raise ValueError(
                 f"x must have shape (k={self.k}, n, d={self.sizes[0]}), got {tuple(x.shape)}"
             )
-        if self.training and _active(self.input_noise):
+        if self.training and is_active(self.input_noise):
             x = x + _column(self.input_noise, 2) * self._noise(x.shape)
         last = len(self.weights) - 1
         for i, (W, b) in enumerate(zip(self.weights, self.biases, strict=True)):
-            if self.training and _active(self.weight_noise):
+            if self.training and is_active(self.weight_noise):
                 W = W + _column(self.weight_noise, 2) * self._noise(W.shape)
             x = torch.baddbmm(b, x, W)
             if i == last:

@@ -19,10 +19,17 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._validate import check_int, check_probability, check_real, check_tensor
 from .mixing import smooth_labels
 from .optimizers import Stepper, make_optimizer
-from .stacked import StackedMLP, _active, per_network
+from .stacked import StackedMLP, is_active, per_network
+from .validation import (
+    check_both_or_neither,
+    check_int,
+    check_module,
+    check_probability,
+    check_real,
+    check_tensor,
+)
 
 
 @dataclass
@@ -35,6 +42,9 @@ class StackHistory:
         train_acc, val_acc: accuracy with the model in eval mode.
         best_epoch: with early stopping, the epoch (1-based) whose weights each
             network kept; otherwise the last epoch.
+        clip_active: with ``clip_norm``, the share of steps in which each network's
+            gradient norm exceeded its threshold (so that clipping changed the step);
+            otherwise ``None``.
     """
 
     epochs: list[int] = field(default_factory=list)
@@ -43,6 +53,7 @@ class StackHistory:
     train_acc: list[np.ndarray] = field(default_factory=list)
     val_acc: list[np.ndarray] = field(default_factory=list)
     best_epoch: np.ndarray | None = None
+    clip_active: np.ndarray | None = None
 
     def as_arrays(self) -> dict[str, np.ndarray]:
         """The recorded curves as ``(epochs, k)`` arrays."""
@@ -55,9 +66,12 @@ def _per_network_grad_norm(params: Sequence[torch.Tensor]) -> torch.Tensor:
     return torch.sqrt(torch.stack(squares).sum(dim=0))
 
 
-def stack_accuracy(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """Accuracy of each network: ``(k, n)`` logits and labels → ``(k,)``."""
-    return ((logits > 0).float() == y).float().mean(dim=1)
+def stack_accuracy(y_true: torch.Tensor, logits: torch.Tensor) -> torch.Tensor:
+    """Accuracy of each network: ``(k, n)`` labels and logits → ``(k,)``.
+
+    Labels first, like every metric of the course (scikit-learn's order).
+    """
+    return ((logits > 0).float() == y_true).float().mean(dim=1)
 
 
 def train_stack(
@@ -109,8 +123,7 @@ def train_stack(
     Returns:
         The :class:`StackHistory` of the run.
     """
-    if not isinstance(model, StackedMLP):
-        raise TypeError(f"model must be a StackedMLP, got {type(model).__name__}")
+    check_module("model", model, StackedMLP)
     num_epochs = check_int("num_epochs", num_epochs, low=1)
     k = model.k
     l1_k = per_network("l1", l1, k, partial(check_real, low=0.0))
@@ -121,9 +134,7 @@ def train_stack(
     if patience is not None:
         patience = check_int("patience", patience, low=1)
     record_every = check_int("record_every", record_every, low=1)
-    if (X_val is None) != (y_val is None):
-        raise ValueError("pass both X_val and y_val, or neither")
-    if X_val is None and patience is not None:
+    if not check_both_or_neither(X_val=X_val, y_val=y_val) and patience is not None:
         raise ValueError(f"early stopping (patience={patience}) needs X_val and y_val")
     checked = [("X_train", X_train, 3), ("y_train", y_train, 2)]
     if X_val is not None and y_val is not None:
@@ -148,17 +159,19 @@ def train_stack(
     best_loss = torch.full((model.k,), math.inf)
     best_epoch = np.full(model.k, num_epochs)
     waited = torch.zeros(model.k, dtype=torch.long)
+    clipped = torch.zeros(model.k)
     best_state = {n: t.detach().clone() for n, t in model.state_dict().items()}
     for epoch in range(1, num_epochs + 1):
         model.train()
         optimizer.zero_grad()
         loss = bce(model(X_train), targets).mean(dim=1).sum()  # networks are independent
-        if _active(l1_k):
+        if is_active(l1_k):
             per_net = sum(W.abs().flatten(1).sum(dim=1) for W in model.weights)
             loss = loss + (l1_k * per_net).sum()
         loss.backward()
         if clip is not None:
             scale = torch.clamp(clip / (_per_network_grad_norm(params) + 1e-12), max=1.0)
+            clipped += scale < 1.0
             for p in params:
                 if p.grad is not None:
                     p.grad.mul_(scale.view(-1, *([1] * (p.dim() - 1))))
@@ -177,10 +190,10 @@ def train_stack(
                 out_train = model(X_train)
                 history.epochs.append(epoch)
                 history.train_loss.append(bce(out_train, y_train).mean(dim=1).numpy())
-                history.train_acc.append(stack_accuracy(out_train, y_train).numpy())
+                history.train_acc.append(stack_accuracy(y_train, out_train).numpy())
                 if X_val is not None and y_val is not None:
                     history.val_loss.append(val_loss.numpy())
-                    history.val_acc.append(stack_accuracy(out_val, y_val).numpy())
+                    history.val_acc.append(stack_accuracy(y_val, out_val).numpy())
             if patience is not None:
                 active = waited < patience
                 better = (val_loss < best_loss) & active
@@ -193,4 +206,6 @@ def train_stack(
         model.load_state_dict(best_state)
     model.eval()
     history.best_epoch = best_epoch
+    if clip is not None:
+        history.clip_active = (clipped / num_epochs).numpy()
     return history

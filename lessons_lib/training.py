@@ -1,13 +1,21 @@
 """A small, explicit training loop that returns its history.
 
 Taught in chapter 1 and used by every later chapter. Training returns data (a
-:class:`History`); plotting it is the job of :mod:`lessons_lib.plotting`.
+:class:`History`); plotting it is the job of :mod:`lessons_lib.plotting`. The task
+(binary, multiclass or regression) is inferred from the targets unless given
+(:mod:`lessons_lib.tasks`); for regression, accuracy is recorded as ``nan``.
 
-Three tasks are supported, inferred from the targets unless given:
+The course's training loops, one family to read side by side: all take their data
+and strengths as arguments, validate them with the same helpers
+(:mod:`lessons_lib.validation`: ``check_module``, ``check_consistent_length``,
+``check_both_or_neither``), draw mini-batches from a seeded generator and step an
+optimizer of :mod:`lessons_lib.optimizers` or :mod:`lessons_lib.update_rules`.
 
-* ``"binary"``: integer labels in ``{0, 1}`` and one output logit (``BCEWithLogitsLoss``);
-* ``"multiclass"``: integer labels and one logit per class (``CrossEntropyLoss``);
-* ``"regression"``: float targets (``MSELoss``); accuracy is recorded as ``nan``.
+* :func:`train` (here): one network, full-batch or mini-batch, callbacks (ch. 1 on);
+* :func:`lessons_lib.linear_training.fit_linear_adam`: a grid of linear models (ch. 4);
+* :func:`lessons_lib.augmented_training.fit_augmented`: fresh augmentations (ch. 8);
+* :func:`lessons_lib.batched_training.train_batched`: copies of one MLP (ch. 9);
+* :func:`lessons_lib.stacked_training.train_stack`: a stack of MLPs (ch. 10).
 """
 
 from __future__ import annotations
@@ -19,12 +27,20 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from ._validate import check_choice, check_int, check_real
 from .metrics import accuracy
 from .models import eval_mode
 from .optimizers import Stepper, make_optimizer
+from .tasks import TASKS, default_loss, infer_task, match_output, output_labels
+from .validation import (
+    check_both_or_neither,
+    check_choice,
+    check_consistent_length,
+    check_int,
+    check_module,
+    check_real,
+    check_tensor,
+)
 
-TASKS = ("binary", "multiclass", "regression")
 Penalty = Callable[[nn.Module], torch.Tensor]
 
 
@@ -107,48 +123,6 @@ class Callback:
         """Called once after the last epoch (also after an early stop)."""
 
 
-def infer_task(model_output_size: int, y: torch.Tensor) -> str:
-    """Guess the task from the targets' dtype and the model's output size."""
-    if y.is_floating_point():
-        return "regression"
-    return "binary" if model_output_size == 1 else "multiclass"
-
-
-def default_loss(task: str) -> nn.Module:
-    """The loss that matches ``task``: BCE-with-logits, cross-entropy or MSE."""
-    check_choice("task", task, TASKS)
-    return {
-        "binary": nn.BCEWithLogitsLoss,
-        "multiclass": nn.CrossEntropyLoss,
-        "regression": nn.MSELoss,
-    }[task]()
-
-
-def _prepare(output: torch.Tensor, y: torch.Tensor, task: str) -> tuple[torch.Tensor, torch.Tensor]:
-    if task == "binary":
-        return output.reshape(-1), y.to(output.dtype)
-    if task == "regression":
-        return output.reshape(y.shape), y
-    return output, y
-
-
-def output_labels(output: torch.Tensor, task: str) -> torch.Tensor:
-    """The labels a model's ``output`` predicts; regression outputs are returned as they are.
-
-    Binary: a logit above 0 is class 1. Multiclass: the class of the largest logit.
-
-    Example:
-        >>> output_labels(torch.tensor([[2.0], [-1.0]]), "binary")
-        tensor([1, 0])
-    """
-    check_choice("task", task, TASKS)
-    if task == "binary":
-        return (output.reshape(-1) > 0).long()
-    if task == "multiclass":
-        return output.argmax(dim=1)
-    return output
-
-
 @torch.no_grad()
 def evaluate(
     model: nn.Module,
@@ -172,7 +146,7 @@ def evaluate(
 def _scores(
     output: torch.Tensor, y: torch.Tensor, loss_fn: nn.Module, task: str
 ) -> tuple[float, float]:
-    out, target = _prepare(output, y, task)
+    out, target = match_output(output, y, task)
     acc = math.nan if task == "regression" else accuracy(y, output_labels(output, task))
     return loss_fn(out, target).item(), acc
 
@@ -233,21 +207,12 @@ def train(
         >>> len(history), history.train_acc[-1] > 0.8
         (50, True)
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    for name, t in (("X_train", X_train), ("y_train", y_train)):
-        if not isinstance(t, torch.Tensor):
-            raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
-    if len(X_train) != len(y_train):
-        raise ValueError(
-            f"X_train and y_train must have the same length, got {len(X_train)} and {len(y_train)}"
-        )
-    if (X_val is None) != (y_val is None):
-        raise ValueError("pass both X_val and y_val, or neither")
-    if X_val is not None and y_val is not None and len(X_val) != len(y_val):
-        raise ValueError(
-            f"X_val and y_val must have the same length, got {len(X_val)} and {len(y_val)}"
-        )
+    check_module("model", model)
+    check_tensor("X_train", X_train)
+    check_tensor("y_train", y_train)
+    check_consistent_length(X_train=X_train, y_train=y_train)
+    if check_both_or_neither(X_val=X_val, y_val=y_val):
+        check_consistent_length(X_val=X_val, y_val=y_val)
     num_epochs = check_int("num_epochs", num_epochs, low=1)
     if batch_size is not None:
         batch_size = check_int("batch_size", batch_size, low=1)
@@ -278,7 +243,7 @@ def train(
             batches = [perm[i : i + batch_size] for i in range(0, n, batch_size)]
         for idx in batches:
             optimizer.zero_grad()
-            out, target = _prepare(model(X_train[idx]), y_train[idx], task)
+            out, target = match_output(model(X_train[idx]), y_train[idx], task)
             loss = loss_fn(out, target)
             if penalty is not None:
                 loss = loss + penalty(model)

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ._validate import check_choice, check_int
+from .validation import check_choice, check_int
 
 MODE_ENV_VAR = "LESSONS_LIB_WIDGETS"
 MODES = ("auto", "live", "static")

@@ -8,6 +8,8 @@ import torch
 from torch import nn
 
 from lessons_lib.batched_training import train_batched
+from lessons_lib.data import two_moons
+from lessons_lib.loss_rise import RecordOutputs
 from lessons_lib.models import mlp
 from lessons_lib.penalties import l2_penalty
 from lessons_lib.training import predict, train
@@ -99,3 +101,33 @@ def test_bad_arguments_are_named():
         train_batched([mlp(5, [4], 1)], [X], [y.float()])
     with pytest.raises(TypeError, match="sequence of networks"):
         train_batched(mlp(5, [4], 1), [X], [y])
+
+
+@pytest.mark.parametrize("out", [1, 3])
+def test_watch_outputs_records_what_record_outputs_records(out):
+    if out == 1:
+        X, y = two_moons(40, seed=1)
+    else:
+        X, y = blobs(40, 3, seed=1)
+    X_val = X[:7]
+    recorder = RecordOutputs(X_val)
+    train(mlp(X.shape[1], [6], out, seed=2), X, y, num_epochs=12, lr=0.05, callbacks=[recorder])
+    (h,) = train_batched(
+        [mlp(X.shape[1], [6], out, seed=2)],
+        [X],
+        [y],
+        num_epochs=12,
+        lr=0.05,
+        watch={"val": [X_val]},
+        watch_outputs=True,
+    )
+    expected = recorder.stacked().numpy()
+    assert h.notes["val"].shape == expected.shape
+    assert h.notes["val"].dtype.kind == "f"
+    np.testing.assert_allclose(h.notes["val"], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_watch_outputs_must_be_a_bool():
+    X, y = two_moons(20, seed=0)
+    with pytest.raises(TypeError, match="watch_outputs"):
+        train_batched([mlp(2, [4], 1, seed=0)], [X], [y], num_epochs=2, watch_outputs=1)

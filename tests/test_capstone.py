@@ -1,4 +1,4 @@
-"""Tests of lessons_lib.capstone: the data, the protocol and the paired comparisons."""
+"""Tests of lessons_lib.capstone: configurations and the protocol."""
 
 from __future__ import annotations
 
@@ -10,103 +10,10 @@ import torch
 import torch.nn.functional as F
 
 from lessons_lib import capstone
-from lessons_lib.capstone import (
-    BALANCED_RADIUS2,
-    Config,
-    Result,
-    disk_data,
-    run,
-    stacked_splits,
-)
+from lessons_lib.capstone import Config, Result, run_config, tune_strength
+from lessons_lib.disk_data import stacked_splits
 from lessons_lib.optimizers import SGD, AdamW
 from lessons_lib.stacked import StackedMLP
-from lessons_lib.stats import Summary, paired_difference, summarize, t_quantile_975, verdict
-
-# --- the data ------------------------------------------------------------------------------------
-
-
-def clean_labels(X: torch.Tensor) -> torch.Tensor:
-    return (X.pow(2).sum(dim=1) > BALANCED_RADIUS2).float()
-
-
-def test_disk_data_is_balanced_and_on_the_square():
-    n = 40_000
-    X, y = disk_data(n, flip=0.0, seed=0)
-    assert X.shape == (n, 2) and y.shape == (n,)
-    assert y.dtype == torch.float32
-    assert set(y.unique().tolist()) == {0.0, 1.0}
-    assert float(X.min()) >= -2 and float(X.max()) <= 2
-    # the circle covers half of the square: the mean label is 0.5 up to sampling noise
-    assert abs(float(y.mean()) - 0.5) < 5 * math.sqrt(0.25 / n)
-    torch.testing.assert_close(y, clean_labels(X))
-
-
-@pytest.mark.parametrize("flip", [0.1, 0.3])
-def test_disk_data_flips_the_requested_fraction(flip):
-    n = 40_000
-    X, y = disk_data(n, flip=flip, seed=1)
-    X0, _ = disk_data(n, flip=0.0, seed=1)
-    assert torch.equal(X, X0)  # the flips do not move the points
-    flipped = (y != clean_labels(X)).double().mean()
-    assert abs(float(flipped) - flip) < 5 * math.sqrt(flip * (1 - flip) / n)
-    # symmetric noise keeps the classes balanced
-    assert abs(float(y.mean()) - 0.5) < 5 * math.sqrt(0.25 / n)
-
-
-def test_disk_data_is_deterministic_per_seed():
-    a, b, c = disk_data(50, seed=3), disk_data(50, seed=3), disk_data(50, seed=4)
-    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
-    assert not torch.equal(a[0], c[0])
-
-
-def test_disk_data_leaves_the_global_rng_alone():
-    state = torch.random.get_rng_state()
-    disk_data(100, seed=2)
-    assert torch.equal(torch.random.get_rng_state(), state)
-
-
-@pytest.mark.parametrize("flip", [0.5, 0.7, -0.1])
-def test_disk_data_rejects_bad_flip(flip):
-    with pytest.raises(ValueError, match=r"flip must be in \[0.0, 0.5\)"):
-        disk_data(10, flip=flip)
-
-
-def test_disk_data_rejects_bad_sizes_and_seeds():
-    with pytest.raises(ValueError, match="n_samples must be in"):
-        disk_data(0)
-    with pytest.raises(TypeError, match="n_samples must be an integer"):
-        disk_data(10.0)
-    with pytest.raises(ValueError, match="seed must be in"):
-        disk_data(10, seed=-1)
-
-
-def test_stacked_splits_shapes_and_layout():
-    d = stacked_splits([0, 5, 9], n_train=7, n_val=5, n_test=11, flip=0.1)
-    assert d.X_train.shape == (3, 7, 2) and d.y_train.shape == (3, 7)
-    assert d.X_val.shape == (3, 5, 2) and d.y_val.shape == (3, 5)
-    assert d.X_test.shape == (3, 11, 2) and d.y_test.shape == (3, 11)
-    # row j is one draw of disk_data with seeds[j], cut into three consecutive pieces
-    X, y = disk_data(23, flip=0.1, seed=5)
-    assert torch.equal(torch.cat([d.X_train[1], d.X_val[1], d.X_test[1]]), X)
-    assert torch.equal(torch.cat([d.y_train[1], d.y_val[1], d.y_test[1]]), y)
-
-
-def test_stacked_splits_differ_between_seeds():
-    d = stacked_splits([0, 1], n_train=20, n_val=20, n_test=20)
-    assert not torch.equal(d.X_train[0], d.X_train[1])
-    assert not torch.equal(d.X_test[0], d.X_test[1])
-    again = stacked_splits([1], n_train=20, n_val=20, n_test=20)
-    assert torch.equal(again.X_train[0], d.X_train[1])
-
-
-def test_stacked_splits_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="seeds must not be empty"):
-        stacked_splits([])
-    with pytest.raises(ValueError, match="n_val must be in"):
-        stacked_splits([0], n_val=0)
-    with pytest.raises(ValueError, match=r"seeds\[1\] must be in"):
-        stacked_splits([0, -2])
-
 
 # --- configurations ------------------------------------------------------------------------------
 
@@ -202,7 +109,7 @@ def hand_accuracy(model: StackedMLP, X: torch.Tensor, y: torch.Tensor) -> np.nda
 
 
 def test_run_returns_one_accuracy_per_seed(data):
-    result = run(Config("none"), data, SEEDS, sizes=SIZES, num_epochs=40)
+    result = run_config(Config("none"), data, SEEDS, sizes=SIZES, num_epochs=40)
     assert isinstance(result, Result)
     assert result.best_epoch is None
     assert not result.model.training
@@ -219,21 +126,32 @@ def test_run_returns_one_accuracy_per_seed(data):
 
 def test_run_is_deterministic_and_paired_by_seed(data):
     config = Config("l2", weight_decay=1e-3)
-    a = run(config, data, SEEDS, sizes=SIZES, num_epochs=20)
-    b = run(config, data, SEEDS, sizes=SIZES, num_epochs=20)
+    a = run_config(config, data, SEEDS, sizes=SIZES, num_epochs=20)
+    b = run_config(config, data, SEEDS, sizes=SIZES, num_epochs=20)
     for p, q in zip(a.model.parameters(), b.model.parameters(), strict=True):
         assert torch.equal(p, q)
     # network j of a run starts from seeds[j]'s weights, whatever the other seeds
     single = stacked_splits([2], n_train=30, n_val=30, n_test=200)
-    c = run(config, single, [2], sizes=SIZES, num_epochs=20)
+    c = run_config(config, single, [2], sizes=SIZES, num_epochs=20)
     for p, q in zip(a.model.parameters(), c.model.parameters(), strict=True):
         torch.testing.assert_close(p[2], q[0])
 
 
 def test_run_with_patience_reports_best_epochs(data):
-    result = run(Config("es", patience=5), data, SEEDS, sizes=SIZES, num_epochs=30)
+    result = run_config(Config("es", patience=5), data, SEEDS, sizes=SIZES, num_epochs=30)
     assert result.best_epoch.shape == (3,)
     assert np.all((result.best_epoch >= 1) & (result.best_epoch <= 30))
+
+
+def test_clipping_reports_how_often_it_was_active(data):
+    result = run_config(Config("clip", clip_norm=1e-6), data, SEEDS, sizes=SIZES, num_epochs=10)
+    np.testing.assert_array_equal(result.clip_active, np.ones(3))  # always above 1e-6
+    assert run_config(Config("none"), data, SEEDS, sizes=SIZES, num_epochs=10).clip_active is None
+    tuned = tune_strength(
+        Config("clip"), "clip_norm", [1e-6, 1e6], data, SEEDS, sizes=SIZES, num_epochs=10
+    )
+    expected = np.where(tuned.chosen == 1e-6, 1.0, 0.0)  # 1e6 is never reached
+    np.testing.assert_array_equal(tuned.clip_active, expected)
 
 
 def reference_run(config: Config, data, epochs: int) -> StackedMLP:
@@ -327,7 +245,7 @@ SWITCHES = {
 def test_run_applies_every_switch_like_a_step_written_by_hand(data, switch):
     config = Config(switch, **{"lr": 0.1, **SWITCHES[switch]})
     epochs = 3
-    result = run(config, data, SEEDS, sizes=SWITCH_SIZES, num_epochs=epochs)
+    result = run_config(config, data, SEEDS, sizes=SWITCH_SIZES, num_epochs=epochs)
     want = reference_run(config, data, epochs)
     got_state, want_state = result.model.state_dict(), want.state_dict()
     assert got_state.keys() == want_state.keys()
@@ -348,69 +266,4 @@ def test_run_applies_every_switch_like_a_step_written_by_hand(data, switch):
 
 def test_run_rejects_a_non_config(data):
     with pytest.raises(TypeError, match="config must be a Config"):
-        run({"name": "x"}, data, SEEDS)
-
-
-# --- paired comparisons ---------------------------------------------------------------------------
-
-
-def test_paired_difference_is_the_summary_of_the_differences():
-    a, b = [0.8, 0.82, 0.81], [0.7, 0.71, 0.72]
-    s = paired_difference(a, b)
-    assert isinstance(s, Summary)
-    ref = summarize([0.1, 0.11, 0.09])
-    for field in ("mean", "std", "ci95", "min", "max"):
-        assert getattr(s, field) == pytest.approx(getattr(ref, field))
-    assert s.n == 3
-    assert s.mean == pytest.approx(0.1)
-    assert s.ci95 == pytest.approx(t_quantile_975(2) * 0.01 / math.sqrt(3))
-
-
-def test_pairing_removes_the_spread_between_seeds():
-    # seeds differ a lot, the configurations by a steady 0.01: paired, the gain is clear
-    base = np.array([0.60, 0.75, 0.90, 0.70])
-    better = base + 0.01 + np.array([0.001, -0.001, 0.0, 0.0005])
-    assert verdict(paired_difference(better, base)) == "higher"
-    assert verdict(paired_difference(base, better)) == "lower"
-    # the same numbers with the pairing broken (each run compared with another seed's):
-    # the spread between seeds swamps the steady gain
-    mismatched = np.roll(base, 1)
-    assert verdict(paired_difference(better, mismatched)) == "not distinguishable"
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "expected"),
-    [
-        ([0.8, 0.82, 0.81], [0.7, 0.71, 0.72], "higher"),
-        ([0.7, 0.71, 0.72], [0.8, 0.82, 0.81], "lower"),
-        ([0.8, 0.7, 0.9], [0.75, 0.85, 0.8], "not distinguishable"),
-        ([0.5, 0.5, 0.5], [0.5, 0.5, 0.5], "not distinguishable"),
-        ([0.6, 0.6], [0.5, 0.5], "higher"),  # no spread at all: the interval is a point
-        ([0.9], [0.1], "not distinguishable"),  # one seed gives no interval
-    ],
-)
-def test_verdict_on_handmade_numbers(a, b, expected):
-    assert verdict(paired_difference(a, b)) == expected
-
-
-def test_verdict_looks_at_the_interval_not_the_mean():
-    # mean 0.02 > 0 but the 95 % interval reaches below zero
-    s = paired_difference([0.1, 0.0, 0.06], [0.0, 0.04, 0.06])
-    assert s.mean > 0 and s.mean - s.ci95 < 0
-    assert verdict(s) == "not distinguishable"
-    assert verdict(Summary(0.02, 0.0, 0.019, 3, 0.0, 0.0)) == "higher"
-    assert verdict(Summary(-0.02, 0.0, 0.019, 3, 0.0, 0.0)) == "lower"
-    assert verdict(Summary(0.02, 0.0, 0.021, 3, 0.0, 0.0)) == "not distinguishable"
-
-
-def test_paired_difference_rejects_unpaired_shapes():
-    with pytest.raises(ValueError, match="got shapes \\(3,\\) and \\(2,\\)"):
-        paired_difference([1.0, 2.0, 3.0], [1.0, 2.0])
-    with pytest.raises(ValueError, match="must be 1-D arrays"):
-        paired_difference([[1.0, 2.0]], [[1.0, 2.0]])
-
-
-@pytest.mark.parametrize("value", [0.5, (0.1, 0.02), None, "higher"])
-def test_verdict_needs_a_summary(value):
-    with pytest.raises(TypeError, match="difference must be a Summary"):
-        verdict(value)
+        run_config({"name": "x"}, data, SEEDS)

@@ -1,4 +1,4 @@
-"""Tests of per-network strengths and of capstone.tune (nested choice on validation)."""
+"""Tests of per-network strengths and of capstone.tune_strength (choice on validation)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from lessons_lib.capstone import Config, run, stacked_splits, tune
+from lessons_lib.capstone import Config, run_config, tune_strength
+from lessons_lib.disk_data import stacked_splits
 from lessons_lib.stacked import StackedMLP
 
 SEEDS = [3, 4]
@@ -34,7 +35,7 @@ def _repeat(d, g):
     ],
 )
 def test_per_network_strengths_equal_separate_runs(data, config, name, values):
-    both = run(
+    both = run_config(
         config,
         _repeat(data, 2),
         SEEDS * 2,
@@ -42,7 +43,7 @@ def test_per_network_strengths_equal_separate_runs(data, config, name, values):
         strengths={name: [v for v in values for _ in SEEDS]},
     )
     for g, v in enumerate(values):
-        alone = run(replace(config, **{name: v}), data, SEEDS, num_epochs=15)
+        alone = run_config(replace(config, **{name: v}), data, SEEDS, num_epochs=15)
         got = both.model.weights[0][g * 2 : g * 2 + 2]
         torch.testing.assert_close(got, alone.model.weights[0], atol=1e-5, rtol=1e-4)
 
@@ -51,8 +52,8 @@ def test_per_network_strengths_equal_separate_runs(data, config, name, values):
 def test_per_network_weight_decay_equals_one_value_for_all(data, optimizer):
     wd = 0.3 if optimizer == "adamw" else 0.1
     config = Config("wd", optimizer=optimizer)
-    both = run(config, data, SEEDS, num_epochs=5, strengths={"weight_decay": [wd, wd]})
-    alone = run(replace(config, weight_decay=wd), data, SEEDS, num_epochs=5)
+    both = run_config(config, data, SEEDS, num_epochs=5, strengths={"weight_decay": [wd, wd]})
+    alone = run_config(replace(config, weight_decay=wd), data, SEEDS, num_epochs=5)
     for W, W_alone in zip(both.model.weights, alone.model.weights, strict=True):
         torch.testing.assert_close(W, W_alone)
 
@@ -70,8 +71,8 @@ def test_noise_and_dropout_strength_zero_means_no_noise():
 
 def test_tune_chooses_the_best_validation_accuracy(data):
     grid = [1e-4, 3e-2, 1.0]
-    r = tune(Config("l1"), "l1", grid, data, SEEDS, num_epochs=20)
-    full = run(
+    r = tune_strength(Config("l1"), "l1", grid, data, SEEDS, num_epochs=20)
+    full = run_config(
         Config("l1"),
         _repeat(data, 3),
         SEEDS * 3,
@@ -86,5 +87,5 @@ def test_tune_chooses_the_best_validation_accuracy(data):
         assert r.members[j] == g * 2 + j
     assert r.test_prob.shape == (2, 50)
     with pytest.raises(ValueError, match="name must be one of"):
-        tune(Config("x"), "patience", [1], data, SEEDS)
+        tune_strength(Config("x"), "patience", [1], data, SEEDS)
     assert np.all(np.isin(r.chosen, grid))

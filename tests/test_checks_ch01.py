@@ -79,3 +79,18 @@ def test_bias_variance_accepts_correct_answers(answer):
 def test_bias_variance_asks_for_a_pair():
     fb = check_bias_variance(lambda P, f: 0.5)
     assert not fb and "(bias2, variance)" in fb.message
+
+
+def test_bias_variance_names_the_ddof1_and_corrected_pairs():
+    ddof1 = check_bias_variance(
+        lambda P, f: (((P.mean(0) - f) ** 2).mean(), P.var(0, ddof=1).mean())
+    )
+    assert not ddof1 and "ddof=1" in ddof1.message and "plug-in" in ddof1.message
+    R = lambda P: P.shape[0]  # noqa: E731
+    corrected = check_bias_variance(
+        lambda P, f: (
+            ((P.mean(0) - f) ** 2).mean() - P.var(0, ddof=1).mean() / R(P),
+            P.var(0, ddof=1).mean(),
+        )
+    )
+    assert not corrected and "corrected pair" in corrected.message

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from lessons_lib.checks import check_penalty_gradient, check_soft_threshold
 from lessons_lib.checks.ch03 import _soft_cases
-from lessons_lib.penalties import soft_threshold
+from lessons_lib.proximal import soft_threshold
 
 
 @pytest.mark.parametrize(

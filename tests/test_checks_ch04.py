@@ -70,16 +70,24 @@ def test_adamw_is_rejected_as_decoupled_decay():
 
 
 def test_the_adam_l2_cases_follow_torch_optim_adam_with_weight_decay_step_by_step():
-    from lessons_lib.checks.ch04 import _adam_l2_cases
+    from lessons_lib.checks.ch04_adam import _adam_l2_cases
 
     cases = _adam_l2_cases()
     w0, lr, wd = cases[0].args[0], cases[0].args[5], cases[0].args[6]
     p = torch.nn.Parameter(torch.tensor(w0))
     opt = torch.optim.Adam([p], lr=lr, weight_decay=wd)
-    for case in cases:
+    for case in cases[:3]:
         p.grad = torch.tensor(case.args[1])
         opt.step()
         w, m, v = case.want
         assert np.allclose(p.detach().numpy(), w, rtol=1e-12, atol=1e-14)
         assert np.allclose(opt.state[p]["exp_avg"].numpy(), m, rtol=1e-12)
         assert np.allclose(opt.state[p]["exp_avg_sq"].numpy(), v, rtol=1e-12)
+    # the last case: a fresh state and an explicit, large eps
+    w0, g, *_, t, lr, wd, beta1, beta2, eps = cases[3].args
+    assert t == 1 and eps == 0.1
+    p = torch.nn.Parameter(torch.tensor(w0))
+    opt = torch.optim.Adam([p], lr=lr, weight_decay=wd, betas=(beta1, beta2), eps=eps)
+    p.grad = torch.tensor(g)
+    opt.step()
+    assert np.allclose(p.detach().numpy(), cases[3].want[0], rtol=1e-12, atol=1e-14)

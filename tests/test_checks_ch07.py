@@ -63,6 +63,20 @@ def test_should_stop_returning_the_best_epoch_is_not_told_to_reset_the_counter()
     assert "counter" not in fb.message
 
 
+def test_should_stop_names_a_running_minimum_as_the_reference():
+    def running_minimum(values, patience, min_delta):
+        lowest, waited = float("inf"), 0
+        for epoch, v in enumerate(values, start=1):
+            waited = 0 if v < lowest - min_delta else waited + 1
+            lowest = min(lowest, v)
+            if waited >= patience:
+                return epoch
+        return None
+
+    fb = check_should_stop(running_minimum)
+    assert not fb and "last improvement" in fb.message
+
+
 def test_should_stop_index_based_answer_is_checked_on_a_non_unit_best():
     # stop_index keeps min_delta absolute, so it must pass
     assert check_should_stop(stop_index)

@@ -36,3 +36,23 @@ def test_prf_accepts_correct_answers(answer):
 )
 def test_r2_accepts_correct_answers(answer):
     assert check_r2(answer)
+
+
+def prf_guarding_precision_only(t, p):
+    """Guards precision's empty denominator only: recall and F1 are nan with no 1 at all."""
+    tp = int(np.sum((t == 1) & (p == 1)))
+    fp = int(np.sum((t == 0) & (p == 1)))
+    fn = int(np.sum((t == 1) & (p == 0)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        prec = tp / (tp + fp) if tp + fp else 0.0
+        rec = np.float64(tp) / (tp + fn)
+        f1 = np.float64(2 * tp) / (2 * tp + fp + fn)
+    return prec, rec, f1
+
+
+def test_prf_rejects_unguarded_recall_and_f1():
+    feedback = check_precision_recall_f1(prf_guarding_precision_only)
+    assert not feedback
+    message = str(feedback)
+    assert "recall" in message and "F1" in message, message
+    assert "neither array has a 1" in message and "return 0" in message, message

@@ -18,12 +18,12 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import launch_envs
 import pytest
-import tomllib
 from course_repo import ROOT, chapter_notebooks, source
 from packaging.requirements import Requirement
 

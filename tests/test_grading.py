@@ -52,7 +52,7 @@ def test_patched_check_modules_do_not_change_the_grade(monkeypatch):
     """Patching the check, the feedback class, a reference or the guard has no effect."""
     chapter = importlib.import_module("lessons_lib.checks.ch03")
     feedback = importlib.import_module("lessons_lib.checks.feedback")
-    penalties = importlib.import_module("lessons_lib.penalties")
+    penalties = importlib.import_module("lessons_lib.proximal")
     monkeypatch.setattr(chapter, "check_soft_threshold", lambda fn: True)
     monkeypatch.setattr(feedback.Feedback, "__bool__", lambda self: True)
     monkeypatch.setattr(penalties, "soft_threshold", lambda v, t: v)
@@ -61,7 +61,7 @@ def test_patched_check_modules_do_not_change_the_grade(monkeypatch):
     monkeypatch.undo()
     # The notebook's guard module switched off: grading uses its own copy.
     monkeypatch.setattr(guard.LibraryGuard, "_hook", lambda self, *a: None)
-    with pytest.raises(AssertionError, match="course library's lessons_lib.penalties"):
+    with pytest.raises(AssertionError, match="course library's lessons_lib.proximal"):
         grading.grade("ch03.check_soft_threshold", penalties.soft_threshold)
 
 
@@ -88,7 +88,7 @@ def test_a_malformed_check_name_is_rejected(bad):
 # Every way found to hand in the library's soft_threshold as one's own.
 class CallsTheLibrary:
     def __call__(self, v, t):
-        from lessons_lib.penalties import soft_threshold
+        from lessons_lib.proximal import soft_threshold
 
         return soft_threshold(v, t)
 
@@ -100,20 +100,20 @@ class Lazy:
         self.v, self.t = v, t
 
     def __array__(self, dtype=None, copy=None):
-        from lessons_lib.penalties import soft_threshold
+        from lessons_lib.proximal import soft_threshold
 
         return np.asarray(soft_threshold(self.v, self.t))
 
 
 def _disguises():
-    import lessons_lib.penalties as lib
-    from lessons_lib.penalties import soft_threshold
+    import lessons_lib.proximal as lib
+    from lessons_lib.proximal import soft_threshold
 
     def default_argument(v, t, _impl=soft_threshold):
         return _impl(v, t)
 
     def import_in_body(v, t):
-        from lessons_lib.penalties import soft_threshold as own
+        from lessons_lib.proximal import soft_threshold as own
 
         return own(v, t)
 
@@ -121,15 +121,15 @@ def _disguises():
         try:
             return undefined_name(v, t)  # type: ignore[name-defined]  # noqa: F821
         except NameError:
-            from lessons_lib import penalties
+            from lessons_lib import proximal
 
-            return penalties.soft_threshold(v, t)
+            return proximal.soft_threshold(v, t)
 
     def via_importlib(v, t):
-        return importlib.import_module("lessons_lib.penalties").soft_threshold(v, t)
+        return importlib.import_module("lessons_lib.proximal").soft_threshold(v, t)
 
     def via_sys_modules(v, t):
-        return sys.modules["lessons_lib.penalties"].soft_threshold(v, t)
+        return sys.modules["lessons_lib.proximal"].soft_threshold(v, t)
 
     def via_the_checks_reference(v, t):
         from lessons_lib.checks import EXERCISES
@@ -138,7 +138,7 @@ def _disguises():
 
     def via_exec(v, t):
         scope: dict = {}
-        exec("from lessons_lib.penalties import soft_threshold as f", scope)  # noqa: S102
+        exec("from lessons_lib.proximal import soft_threshold as f", scope)  # noqa: S102
         return scope["f"](v, t)
 
     def via_map(v, t):
@@ -178,7 +178,7 @@ def _disguises():
         "the check's reference": via_the_checks_reference,
         "exec": via_exec,
         "eval": lambda v, t: eval(  # noqa: S307
-            "__import__('lessons_lib.penalties').penalties.soft_threshold(v, t)"
+            "__import__('lessons_lib.proximal').proximal.soft_threshold(v, t)"
         ),
         "map": via_map,
         "lazy __array__": lambda v, t: Lazy(v, t),
@@ -195,7 +195,7 @@ def test_no_disguise_of_the_library_earns_the_point(name):
 
 
 def test_a_library_function_that_is_not_the_answer_does_not_count_either():
-    from lessons_lib.penalties import proximal_l1_step
+    from lessons_lib.proximal import proximal_l1_step
 
     def through_ista(v, t):  # the proximal step of chapter 3 shrinks in place
         w = torch.nn.Parameter(torch.as_tensor(v, dtype=torch.float64).clone())

@@ -168,7 +168,7 @@ def test_ridge_training_error_grows_with_lambda():
     x = np.linspace(0, 1, 12)
     Phi = polynomial_features(x, 5)
     y = np.sin(2 * np.pi * x)
-    errors = [mse(Phi @ ridge_fit(Phi, y, lam=lam), y) for lam in (0.0, 1e-3, 1e-1, 10.0)]
+    errors = [mse(y, Phi @ ridge_fit(Phi, y, lam=lam)) for lam in (0.0, 1e-3, 1e-1, 10.0)]
     assert all(a < b for a, b in zip(errors, errors[1:], strict=False))
 
 

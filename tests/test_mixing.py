@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lessons_lib.mixing import cutmix, mixup, smooth_labels
+from lessons_lib.mixing import cutmix, mixup, smooth_labels, smoothed_optimal_logit
 
 
 def gen(seed: int = 0) -> torch.Generator:
@@ -172,3 +172,41 @@ def test_mix_pairs_blends_each_example_with_its_partner_by_its_own_weight():
     assert tm.tolist() == [[1.0, 0.0, 0.0], [0.75, 0.25, 0.0], [0.0, 0.5, 0.5]]
     with pytest.raises(ValueError, match="batch size"):
         mix_pairs(x, t, lam[:2], perm)
+
+
+# --- smoothed_optimal_logit ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("eps", [0.02, 0.1, 0.2, 0.5, 0.9])
+def test_smoothed_optimal_logit_minimizes_the_smoothed_loss(eps):
+    z_star = smoothed_optimal_logit(eps)
+    target = torch.tensor(1 - eps / 2, dtype=torch.float64)
+
+    def loss(z: torch.Tensor) -> torch.Tensor:
+        return F.binary_cross_entropy_with_logits(z, target.expand_as(z), reduction="none")
+
+    # a fine grid search ...
+    grid = torch.linspace(-12.0, 12.0, 240_001, dtype=torch.float64)
+    assert z_star == pytest.approx(float(grid[torch.argmin(loss(grid))]), abs=2e-4)
+    # ... and a zero derivative: sigmoid(z*) equals the smoothed target
+    z = torch.tensor(z_star, dtype=torch.float64, requires_grad=True)
+    loss(z).backward()
+    assert abs(float(z.grad)) < 1e-6
+    # a negative example's smoothed optimum is the mirror image
+    neg_grid = F.binary_cross_entropy_with_logits(
+        grid, torch.full_like(grid, eps / 2), reduction="none"
+    )
+    assert -z_star == pytest.approx(float(grid[torch.argmin(neg_grid)]), abs=2e-4)
+
+
+def test_smoothed_optimal_logit_shrinks_with_smoothing_and_is_infinite_at_zero():
+    assert smoothed_optimal_logit(0.0) == math.inf
+    values = [smoothed_optimal_logit(e) for e in (0.01, 0.1, 0.3, 0.6, 0.99)]
+    assert values == sorted(values, reverse=True)
+    assert smoothed_optimal_logit(0.2) == pytest.approx(math.log(9))
+
+
+@pytest.mark.parametrize("eps", [1.0, -0.1, 2.0])
+def test_smoothed_optimal_logit_rejects_bad_smoothing(eps):
+    with pytest.raises(ValueError, match="smoothing must be in"):
+        smoothed_optimal_logit(eps)

@@ -250,15 +250,18 @@ def test_the_library_training_loops_leave_torch_dynamo_unimported():
     code = """
 import sys
 import torch
-from lessons_lib.augmentation import fit_augmented, random_shift
-from lessons_lib.capstone import Config, run, stacked_splits, tune
+from lessons_lib.augmentation import random_shift
+from lessons_lib.augmented_training import fit_augmented
+from lessons_lib.capstone import Config, run_config, tune_strength
+from lessons_lib.disk_data import stacked_splits
 from lessons_lib.convnet import StackedConvNet
 from lessons_lib.data import digits, two_moons
 from lessons_lib.models import mlp
 from lessons_lib.stacked import StackedMLP
 from lessons_lib.stacked_training import train_stack
 from lessons_lib.training import train
-from lessons_lib.weight_decay import fit_linear_adam, high_dim_regression
+from lessons_lib.linear_training import fit_linear_adam
+from lessons_lib.weight_decay import high_dim_regression
 
 X, y = two_moons(40, seed=0)
 for name in ("adam", "adamw", "sgd"):
@@ -267,8 +270,9 @@ data = stacked_splits([0, 1], n_train=20, n_val=10, n_test=10)
 train_stack(StackedMLP([0, 1], (2, 8, 1)), data.X_train, data.y_train, None, None, "adam",
             num_epochs=3)
 for opt in ("adam", "adamw", "sgd"):
-    run(Config(opt, optimizer=opt, weight_decay=0.1), data, [0, 1], num_epochs=3)
-    tune(Config(opt, optimizer=opt), "weight_decay", [0.0, 0.1], data, [0, 1], num_epochs=3)
+    run_config(Config(opt, optimizer=opt, weight_decay=0.1), data, [0, 1], num_epochs=3)
+    tune_strength(Config(opt, optimizer=opt), "weight_decay", [0.0, 0.1], data, [0, 1],
+                  num_epochs=3)
 Xd, yd = digits()
 images = Xd[:32].reshape(-1, 8, 8)
 fit_augmented(mlp(64, [8], 10, seed=0), images, yd[:32], num_epochs=2,

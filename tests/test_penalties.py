@@ -19,13 +19,11 @@ from lessons_lib.penalties import (
     l2_penalty,
     param_groups,
     penalized,
-    proximal_l1_step,
-    soft_threshold,
     split_weights,
     to_weight_decay,
 )
-from lessons_lib.regularizers import ResidualMLP
 from lessons_lib.stacked import StackedMLP
+from lessons_lib.stochastic_depth import ResidualMLP
 
 floats = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 
@@ -256,73 +254,6 @@ def test_lam_2m_and_lam_2n_differ_with_mini_batches():
     # lam/(2m) on each mini-batch of m examples, and lam/(2n) with n training examples,
     # are different penalties once m < n: each matches its own weight_decay only.
     assert to_weight_decay(1.0, "lam/2m", m=10) == 10 * to_weight_decay(1.0, "lam/2n", n=100)
-
-
-# --- soft_threshold and the proximal step ------------------------------------------------------
-
-
-def test_soft_threshold_types_and_values():
-    assert soft_threshold(-3.0, 1.0) == -2.0 and soft_threshold(0.5, 1.0) == 0.0
-    out = soft_threshold(torch.tensor([-3.0, 0.5, 2.0]), 1.0)
-    assert isinstance(out, torch.Tensor)
-    torch.testing.assert_close(out, torch.tensor([-2.0, 0.0, 1.0]))
-    with pytest.raises(ValueError, match="threshold must be in"):
-        soft_threshold(1.0, -0.1)
-
-
-@settings(max_examples=30, deadline=None)
-@given(arrays(np.float64, 7, elements=floats), st.floats(0, 5))
-def test_soft_threshold_is_the_l1_proximal_map(w, t):
-    """prox minimizes 1/2 (x - w)^2 + t|x|: no point on a fine grid does better."""
-    x = soft_threshold(w, t)
-    assert np.all(np.abs(x) <= np.abs(w) + 1e-12)  # shrinks ...
-    assert np.all(x * w >= 0)  # ... never crosses zero ...
-    assert np.all((np.abs(w) <= t) == (x == 0))  # ... and is exactly 0 inside [-t, t]
-
-    def objective(z):
-        return 0.5 * (z - w[:, None]) ** 2 + t * np.abs(z)
-
-    grid = np.linspace(-12, 12, 4801)[None, :]
-    best = objective(grid).min(axis=1)
-    assert np.all(objective(x[:, None])[:, 0] <= best + 1e-9)
-
-
-def test_proximal_step_shrinks_weights_in_place_and_spares_biases():
-    model = nn.Linear(3, 2)
-    with torch.no_grad():
-        model.weight.copy_(torch.tensor([[0.05, -0.3, 1.0], [0.0, 0.2, -0.08]]))
-        model.bias.copy_(torch.tensor([0.05, -0.05]))
-    proximal_l1_step(model, lr=0.1, lam=1.0)
-    torch.testing.assert_close(
-        model.weight.detach(), torch.tensor([[0.0, -0.2, 0.9], [0.0, 0.1, 0.0]])
-    )
-    torch.testing.assert_close(model.bias.detach(), torch.tensor([0.05, -0.05]))
-    proximal_l1_step(model, lr=0.1, lam=1.0, include_bias=True)
-    assert torch.all(model.bias == 0)
-    with pytest.raises(ValueError, match=r"lr must be in \(0.0, inf\), got 0.0"):
-        proximal_l1_step(model, lr=0.0, lam=1.0)
-
-
-def test_ista_reaches_the_lasso_solution_of_scikit_learn():
-    """Proximal gradient on mean squared error / 2 + lam * |w|_1 equals sklearn's Lasso."""
-    from sklearn.linear_model import Lasso
-
-    rng = np.random.default_rng(1)
-    X = rng.standard_normal((60, 6))
-    y = X @ np.array([2.0, 0.0, 0.0, -1.0, 0.0, 0.3]) + 0.2 * rng.standard_normal(60)
-    lam = 0.15
-    want = Lasso(alpha=lam, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, y).coef_
-    w = torch.zeros(1, 6, dtype=torch.float64, requires_grad=True)
-    Xt, yt = torch.tensor(X), torch.tensor(y)
-    lr = 0.2
-    for _ in range(3000):
-        loss = ((Xt @ w[0] - yt) ** 2).mean() / 2
-        (grad,) = torch.autograd.grad(loss, w)
-        with torch.no_grad():
-            w -= lr * grad
-        proximal_l1_step([w], lr=lr, lam=lam)
-    np.testing.assert_allclose(w.detach().numpy()[0], want, atol=1e-8)
-    assert np.array_equal(w.detach().numpy()[0] == 0, want == 0)  # the same exact zeros
 
 
 # --- param_groups ------------------------------------------------------------------------------

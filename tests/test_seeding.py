@@ -145,7 +145,19 @@ def test_seeds_are_n_consecutive_integers_from_the_base_block_plus_offset(n, off
         mp.setenv(SEED_ENV_VAR, str(base))
         result = seeds(n, offset=offset)
     start = base * SEED_STRIDE + offset
-    assert result == list(range(start, start + n))
+    assert result == [(start + i) % 2**32 for i in range(n)]
+    if start + n <= 2**32:  # no wrap below 2**32 // SEED_STRIDE
+        assert result == list(range(start, start + n))
+
+
+def test_seeds_of_a_large_base_seed_fit_in_32_bits_for_the_data_functions(monkeypatch):
+    from lessons_lib.data import two_moons
+
+    monkeypatch.setenv(SEED_ENV_VAR, "999999")  # 999999 * SEED_STRIDE > 2**32
+    result = seeds(5, offset=10)
+    assert all(0 <= s < 2**32 for s in result) and len(set(result)) == 5
+    X, _ = two_moons(20, seed=result[-1])
+    assert X.shape == (20, 2)
 
 
 def test_neighbouring_base_seeds_give_disjoint_repetitions(monkeypatch):

@@ -12,7 +12,7 @@ from stacked_helpers import gen, params_of, step_length, toy_data
 from torch import nn
 
 from lessons_lib.early_stopping import stopping_epoch
-from lessons_lib.regularizers import smoothed_optimal_logit
+from lessons_lib.mixing import smoothed_optimal_logit
 from lessons_lib.stacked import StackedMLP
 from lessons_lib.stacked_training import StackHistory, stack_accuracy, train_stack
 
@@ -55,14 +55,14 @@ def test_training_lowers_the_training_loss_and_leaves_eval_mode():
         F.binary_cross_entropy_with_logits(out, y, reduction="none").mean(1).numpy(),
         rtol=1e-6,
     )
-    np.testing.assert_array_equal(curves["train_acc"][-1], stack_accuracy(out, y).numpy())
+    np.testing.assert_array_equal(curves["train_acc"][-1], stack_accuracy(y, out).numpy())
     np.testing.assert_array_equal(h.best_epoch, [60, 60, 60])
 
 
 def test_stack_accuracy():
     logits = torch.tensor([[2.0, -1.0, 0.5, -3.0], [-1.0, -1.0, -1.0, 1.0]])
     y = torch.tensor([[1.0, 0.0, 0.0, 0.0], [1.0, 1.0, 0.0, 1.0]])
-    torch.testing.assert_close(stack_accuracy(logits, y), torch.tensor([0.75, 0.5]))
+    torch.testing.assert_close(stack_accuracy(y, logits), torch.tensor([0.75, 0.5]))
 
 
 def test_one_step_equals_independent_steps_of_each_network():
@@ -158,6 +158,22 @@ def test_clip_norm_is_per_network():
         torch.testing.assert_close(a, b)
     step0 = step_length(params_of(clipped, 0), params_of(start, 0))
     assert step0 == pytest.approx(0.1 * clip, rel=1e-3)
+
+
+def test_clip_active_counts_the_steps_that_clipping_changed():
+    X, y = toy_data(2, 20)
+    X[0] *= 1000  # network 0's gradient stays far above the threshold
+    y[0] = 1 - y[0]
+    model = StackedMLP([0, 1], (2, 8, 1))
+    F.binary_cross_entropy_with_logits(model(X), y, reduction="none").mean(1).sum().backward()
+    norms = torch.sqrt(sum(p.grad.pow(2).flatten(1).sum(1) for p in model.parameters()))
+    assert norms[0] > 100 * norms[1]
+    clip = float(torch.sqrt(norms[0] * norms[1]))  # between the two norms, far from both
+    model = StackedMLP([0, 1], (2, 8, 1))
+    opt = torch.optim.SGD(model.parameters(), lr=1e-6)  # tiny steps: the norms barely move
+    h = train_stack(model, X, y, None, None, opt, num_epochs=4, clip_norm=clip)
+    np.testing.assert_array_equal(h.clip_active, [1.0, 0.0])
+    assert sgd_step(StackedMLP([0, 1], (2, 8, 1)), X, y).clip_active is None
 
 
 def test_max_norm_in_training_keeps_every_unit_inside_the_ball():

@@ -11,7 +11,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy import stats as scipy_stats
 
-from lessons_lib.stats import BiasVariance, Summary, bias_variance, summarize, t_quantile_975
+from lessons_lib.stats import (
+    BiasVariance,
+    Summary,
+    bias_variance,
+    paired_difference,
+    summarize,
+    t_quantile_975,
+    verdict,
+)
 
 finite = st.floats(-1e3, 1e3, allow_nan=False, allow_infinity=False)
 
@@ -293,3 +301,68 @@ def test_holm_is_between_bonferroni_and_unadjusted():
         holm([0.1, 1.5])
     with pytest.raises(ValueError, match="alpha"):
         holm([0.1], alpha=0.0)
+
+
+# --- paired comparisons ---------------------------------------------------------------------------
+
+
+def test_paired_difference_is_the_summary_of_the_differences():
+    a, b = [0.8, 0.82, 0.81], [0.7, 0.71, 0.72]
+    s = paired_difference(a, b)
+    assert isinstance(s, Summary)
+    ref = summarize([0.1, 0.11, 0.09])
+    for field in ("mean", "std", "ci95", "min", "max"):
+        assert getattr(s, field) == pytest.approx(getattr(ref, field))
+    assert s.n == 3
+    assert s.mean == pytest.approx(0.1)
+    assert s.ci95 == pytest.approx(t_quantile_975(2) * 0.01 / math.sqrt(3))
+
+
+def test_pairing_removes_the_spread_between_seeds():
+    # seeds differ a lot, the configurations by a steady 0.01: paired, the gain is clear
+    base = np.array([0.60, 0.75, 0.90, 0.70])
+    better = base + 0.01 + np.array([0.001, -0.001, 0.0, 0.0005])
+    assert verdict(paired_difference(better, base)) == "higher"
+    assert verdict(paired_difference(base, better)) == "lower"
+    # the same numbers with the pairing broken (each run compared with another seed's):
+    # the spread between seeds swamps the steady gain
+    mismatched = np.roll(base, 1)
+    assert verdict(paired_difference(better, mismatched)) == "not distinguishable"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ([0.8, 0.82, 0.81], [0.7, 0.71, 0.72], "higher"),
+        ([0.7, 0.71, 0.72], [0.8, 0.82, 0.81], "lower"),
+        ([0.8, 0.7, 0.9], [0.75, 0.85, 0.8], "not distinguishable"),
+        ([0.5, 0.5, 0.5], [0.5, 0.5, 0.5], "not distinguishable"),
+        ([0.6, 0.6], [0.5, 0.5], "higher"),  # no spread at all: the interval is a point
+        ([0.9], [0.1], "not distinguishable"),  # one seed gives no interval
+    ],
+)
+def test_verdict_on_handmade_numbers(a, b, expected):
+    assert verdict(paired_difference(a, b)) == expected
+
+
+def test_verdict_looks_at_the_interval_not_the_mean():
+    # mean 0.02 > 0 but the 95 % interval reaches below zero
+    s = paired_difference([0.1, 0.0, 0.06], [0.0, 0.04, 0.06])
+    assert s.mean > 0 and s.mean - s.ci95 < 0
+    assert verdict(s) == "not distinguishable"
+    assert verdict(Summary(0.02, 0.0, 0.019, 3, 0.0, 0.0)) == "higher"
+    assert verdict(Summary(-0.02, 0.0, 0.019, 3, 0.0, 0.0)) == "lower"
+    assert verdict(Summary(0.02, 0.0, 0.021, 3, 0.0, 0.0)) == "not distinguishable"
+
+
+def test_paired_difference_rejects_unpaired_shapes():
+    with pytest.raises(ValueError, match="got shapes \\(3,\\) and \\(2,\\)"):
+        paired_difference([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="must be 1-D arrays"):
+        paired_difference([[1.0, 2.0]], [[1.0, 2.0]])
+
+
+@pytest.mark.parametrize("value", [0.5, (0.1, 0.02), None, "higher"])
+def test_verdict_needs_a_summary(value):
+    with pytest.raises(TypeError, match="difference must be a Summary"):
+        verdict(value)

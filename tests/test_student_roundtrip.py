@@ -63,7 +63,7 @@ DEVIATIONS = {
         ),
         "disguise": (
             "ch03-soft-threshold",
-            "import functools\n\nfrom lessons_lib.penalties import soft_threshold\n\n"
+            "import functools\n\nfrom lessons_lib.proximal import soft_threshold\n\n"
             "my_soft_threshold = functools.partial(soft_threshold)\n",
             False,
         ),
@@ -364,7 +364,7 @@ def test_feedback_shows_the_message_alone_and_one_verdict(graded):
             elif kind == "loop":
                 assert f"did not return within {SECONDS} s" in said
             elif kind == "disguise":
-                assert "course library's lessons_lib.penalties.soft_threshold" in said
+                assert "course library's lessons_lib.proximal.soft_threshold" in said
         assert (root / "feedback" / "reference" / chapter / f"{chapter}.html").exists()
 
 

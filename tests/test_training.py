@@ -13,10 +13,7 @@ from lessons_lib.models import mlp
 from lessons_lib.training import (
     Callback,
     History,
-    default_loss,
     evaluate,
-    infer_task,
-    output_labels,
     predict,
     train,
 )
@@ -146,34 +143,6 @@ def test_history_table_rejects_invalid_every(every, error, match):
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def test_infer_task():
-    assert infer_task(1, torch.tensor([0, 1])) == "binary"
-    assert infer_task(3, torch.tensor([0, 2])) == "multiclass"
-    assert infer_task(1, torch.tensor([0.5, 1.0])) == "regression"
-    assert infer_task(4, torch.tensor([0.5, 1.0])) == "regression"
-
-
-def test_default_loss_matches_the_task():
-    assert isinstance(default_loss("binary"), nn.BCEWithLogitsLoss)
-    assert isinstance(default_loss("multiclass"), nn.CrossEntropyLoss)
-    assert isinstance(default_loss("regression"), nn.MSELoss)
-    with pytest.raises(
-        ValueError, match="task must be one of 'binary', 'multiclass', 'regression'; got 'ranking'"
-    ):
-        default_loss("ranking")
-
-
-def test_output_labels_binary_thresholds_logits_at_zero():
-    out = torch.tensor([[2.0], [-1.0], [0.0], [0.1]])
-    assert output_labels(out, "binary").tolist() == [1, 0, 0, 1]
-
-
-def test_output_labels_multiclass_uses_argmax_and_regression_passes_through():
-    out = torch.tensor([[0.1, 2.0, 0.3], [5.0, 0.0, 1.0], [0.0, 0.0, 9.0]])
-    assert output_labels(out, "multiclass").tolist() == [1, 0, 2]
-    assert output_labels(out, "regression") is out
 
 
 @pytest.mark.parametrize("start_training", [True, False])
@@ -623,8 +592,3 @@ def test_evaluate_rejects_an_unknown_task_even_with_a_loss(moons):
     model = mlp(2, [4], 1, seed=0)
     with pytest.raises(ValueError, match="task must be one of .*; got 'binray'"):
         evaluate(model, X, y, loss_fn=nn.BCEWithLogitsLoss(), task="binray")
-
-
-def test_output_labels_rejects_an_unknown_task():
-    with pytest.raises(ValueError, match="task must be one of .*; got 'binray'"):
-        output_labels(torch.tensor([[1.0], [-1.0]]), "binray")

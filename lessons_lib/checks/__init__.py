@@ -12,17 +12,35 @@ The shared core: :mod:`.feedback` (the :class:`Feedback` and the guarded call),
 :data:`EXERCISES` maps each check's name to its :class:`~.exercise.Exercise`.
 """
 
-from . import ch01, ch02, ch03, ch04, ch05, ch06, ch07, ch08, ch09, ch10
+from . import (
+    ch01,
+    ch02,
+    ch02_l2,
+    ch03,
+    ch04,
+    ch04_adam,
+    ch05,
+    ch05_penalty,
+    ch06,
+    ch06_gn,
+    ch07,
+    ch08,
+    ch09,
+    ch10,
+    ch10_mc,
+)
 from .ch01 import check_bias_variance, check_polynomial_features
 from .ch02 import check_l2_update, check_tanh_backward
 from .ch03 import check_penalty_gradient, check_soft_threshold
-from .ch04 import check_adam_l2_step, check_decay_step
+from .ch04 import check_decay_step
+from .ch04_adam import check_adam_l2_step
 from .ch05 import check_dropout_penalty, check_inverted_dropout
 from .ch06 import check_batch_norm_step, check_group_norm
 from .ch07 import check_early_stopped_gd, check_should_stop
 from .ch08 import check_label_smoothing, check_mixup
 from .ch09 import check_precision_recall_f1, check_r2
-from .ch10 import check_clip_by_norm, check_max_norm, check_mc_predict
+from .ch10 import check_clip_by_norm, check_max_norm
+from .ch10_mc import check_mc_predict
 from .exercise import Exercise
 from .feedback import Feedback
 
@@ -30,15 +48,15 @@ EXERCISES: dict[str, Exercise] = {
     "check_polynomial_features": ch01.POLYNOMIAL,
     "check_bias_variance": ch01.BIAS_VARIANCE,
     "check_tanh_backward": ch02.TANH_BACKWARD,
-    "check_l2_update": ch02.L2_UPDATE,
+    "check_l2_update": ch02_l2.L2_UPDATE,
     "check_penalty_gradient": ch03.PENALTY_GRADIENT,
     "check_soft_threshold": ch03.SOFT_THRESHOLD,
     "check_decay_step": ch04.DECAY_STEP,
-    "check_adam_l2_step": ch04.ADAM_L2,
+    "check_adam_l2_step": ch04_adam.ADAM_L2,
     "check_inverted_dropout": ch05.INVERTED_DROPOUT,
-    "check_dropout_penalty": ch05.DROPOUT_PENALTY,
+    "check_dropout_penalty": ch05_penalty.DROPOUT_PENALTY,
     "check_batch_norm_step": ch06.BATCH_NORM_STEP,
-    "check_group_norm": ch06.GROUP_NORM,
+    "check_group_norm": ch06_gn.GROUP_NORM,
     "check_should_stop": ch07.SHOULD_STOP,
     "check_early_stopped_gd": ch07.EARLY_STOPPED_GD,
     "check_mixup": ch08.MIXUP,
@@ -47,7 +65,7 @@ EXERCISES: dict[str, Exercise] = {
     "check_r2": ch09.R2,
     "check_clip_by_norm": ch10.CLIP_BY_NORM,
     "check_max_norm": ch10.MAX_NORM,
-    "check_mc_predict": ch10.MC_PREDICT,
+    "check_mc_predict": ch10_mc.MC_PREDICT,
 }
 
 __all__ = [

@@ -121,6 +121,8 @@ def to_number(got: Any, what: str = "the result") -> Any:
         0.5
     """
     arr = to_array(got, None, what)
+    if got is None:
+        return arr  # "... is None: did you forget to `return` it?"
     if isinstance(arr, str):
         return f"{what} should be one number, got {type(got).__name__}."
     if arr.size != 1:
@@ -137,6 +139,8 @@ def to_items(got: Any, n: int, what: str) -> Any:
         >>> to_items(3.0, 2, "(a, b)")
         'return (a, b), got float.'
     """
+    if got is None:
+        return f"your function returned None: did you forget to `return` {what}?"
     if isinstance(got, torch.Tensor | np.ndarray) and len(getattr(got, "shape", ())) >= 1:
         if got.shape[0] == n:
             return list(got)

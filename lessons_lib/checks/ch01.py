@@ -24,6 +24,11 @@ def _powers(x: np.ndarray, lo: int, hi: int) -> np.ndarray:
     return np.stack([np.asarray(x, dtype=float) ** j for j in range(lo, hi + 1)], axis=1)
 
 
+def _swapped_powers(x: np.ndarray, d: int) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.arange(d + 1.0)[None, :] ** np.asarray(x, dtype=float)[:, None]
+
+
 POLYNOMIAL_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "decreasing_order",
@@ -61,6 +66,17 @@ POLYNOMIAL_MISTAKES: tuple[Mistake, ...] = (
         "times_instead_of_power",
         lambda x, d: np.stack([np.asarray(x, dtype=float) * j for j in range(d + 1)], axis=1),
         "column j holds x times j: raise x to the power j instead (x ** j).",
+    ),
+    Mistake(
+        "base_and_exponent_swapped",
+        lambda x, d: _swapped_powers(x, d),
+        "column j holds j ** x: base and exponent are swapped; it should hold x ** j.",
+    ),
+    Mistake(
+        "x_cast_to_int",
+        lambda x, d: np.asarray(x).astype(int)[:, None] ** np.arange(d + 1),
+        "x was cast to integers (astype(int) drops the fractional part): keep x as floats "
+        "before taking powers.",
     ),
 )
 
@@ -159,7 +175,19 @@ BIAS_VARIANCE_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "variance_ddof1",
         _with_variance(lambda P, f: P.var(axis=0, ddof=1).mean()),
-        "variance: you used ddof=1; the spread of the fits over training sets uses ddof=0 here.",
+        "variance: you used ddof=1, which belongs with the corrected bias² − s²/R "
+        "(bias_variance(..., unbiased=True)); this exercise asks for the plug-in pair, "
+        "whose variance uses ddof=0.",
+    ),
+    Mistake(
+        "corrected_pair",
+        lambda P, f: (
+            bias_variance(P, f, unbiased=True).bias2,
+            bias_variance(P, f, unbiased=True).variance,
+        ),
+        "that is the corrected pair (bias² − s²/R with the ddof=1 variance), also a valid "
+        "decomposition; this exercise asks for the plug-in pair: (f̄ − f)² averaged over "
+        "points, and the variance with ddof=0.",
     ),
     Mistake(
         "variance_all_entries",

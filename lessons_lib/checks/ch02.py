@@ -14,7 +14,8 @@ import numpy as np
 import torch
 
 from .answers import to_array
-from .exercise import Case, Exercise, Mistake, array_reader
+from .ch02_l2 import check_l2_update as check_l2_update  # the chapter's second check
+from .exercise import Case, Exercise, Mistake
 from .feedback import Feedback
 
 KEYS = ("W1", "b1", "W2", "b2")
@@ -66,7 +67,7 @@ def _manual(
     scale: str = "mean",
     sign: float = 1.0,
     output: str = "bce",
-    transpose: bool = False,
+    transpose: str = "",
     keep_bias_axis: bool = False,
 ) -> dict[str, np.ndarray]:
     """Hand-written gradients with one switch per typical mistake."""
@@ -87,6 +88,9 @@ def _manual(
             "relu": (Z1 > 0).astype(float),
             "of_z": 1.0 - Z1**2,
             "none": np.ones_like(Z1),
+            "sigmoid": A1 * (1.0 - A1),
+            "one_minus_a_squared": (1.0 - A1) ** 2,
+            "tanh_of_a": 1.0 - np.tanh(A1) ** 2,
         }[derivative]
     )
     grads = {"W2": d2 @ A1.T, "b2": d2, "W1": d1 @ X.T, "b1": d1}
@@ -94,8 +98,8 @@ def _manual(
         grads["b2"], grads["b1"] = d2.mean(axis=1, keepdims=True), d1.mean(axis=1, keepdims=True)
     elif not keep_bias_axis:
         grads["b2"], grads["b1"] = d2.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
-    if transpose:
-        grads["W2"], grads["W1"] = grads["W2"].T, grads["W1"].T
+    for name in transpose.split():
+        grads[name] = grads[name].T
     return grads
 
 
@@ -134,6 +138,24 @@ BACKWARD_MISTAKES: tuple[Mistake, ...] = (
         "forming the hidden layer's gradients.",
     ),
     Mistake(
+        "sigmoid_derivative_in_hidden_layer",
+        lambda X, Y, p: _manual(X, Y, p, derivative="sigmoid"),
+        "you used A1·(1 − A1), the derivative of the sigmoid: the hidden layer is tanh, "
+        "whose derivative is 1 − A1².",
+    ),
+    Mistake(
+        "one_minus_a_squared",
+        lambda X, Y, p: _manual(X, Y, p, derivative="one_minus_a_squared"),
+        "you wrote (1 − A1)²: tanh's derivative is 1 − A1², the square of A1 subtracted "
+        "from 1 (mind the brackets).",
+    ),
+    Mistake(
+        "tanh_applied_twice",
+        lambda X, Y, p: _manual(X, Y, p, derivative="tanh_of_a"),
+        "you wrote 1 − tanh(A1)²: A1 is already tanh(Z1), so tanh was applied twice; the "
+        "derivative is 1 − A1² (or 1 − tanh(Z1)²).",
+    ),
+    Mistake(
         "summed_loss",
         lambda X, Y, p: _manual(X, Y, p, scale="sum"),
         "every gradient is m times too large: the loss is a mean over the batch, so divide "
@@ -152,9 +174,15 @@ BACKWARD_MISTAKES: tuple[Mistake, ...] = (
     ),
     Mistake(
         "transposed_weights",
-        lambda X, Y, p: _manual(X, Y, p, transpose=True),
+        lambda X, Y, p: _manual(X, Y, p, transpose="W1 W2"),
         "the weight gradients are transposed: ∂L/∂W must have the shape of W (δ times the "
         "transposed input, δ · Aᵀ).",
+    ),
+    Mistake(
+        "w1_transposed",
+        lambda X, Y, p: _manual(X, Y, p, transpose="W1"),
+        "the gradient for W1 is transposed (X·δ⁽¹⁾ᵀ): it is δ⁽¹⁾·Xᵀ, with row i for hidden "
+        "unit i like W1. Both are 2 × 2 here, so the shape cannot tell.",
     ),
     Mistake(
         "bias_not_summed",
@@ -209,104 +237,3 @@ def check_tanh_backward(fn: Callable[..., dict]) -> Feedback:
         False
     """
     return TANH_BACKWARD.check(fn)
-
-
-# --- L2 update -------------------------------------------------------------------------------
-
-
-def _l2_cases() -> list[Case]:
-    rng = np.random.default_rng(3)
-    W, g = rng.standard_normal((2, 3)), rng.standard_normal((2, 3))
-    W2, g2 = rng.standard_normal((4, 2)), rng.standard_normal((4, 2))
-    return [
-        Case((W, g, 0.1, 2.0, 8), "with lr=0.1, lam=2, m=8"),
-        Case((W2, g2, 0.5, 0.3, 3), "with lr=0.5, lam=0.3, m=3"),
-    ]
-
-
-def _l2_reference(W: Any, g: Any, lr: float, lam: float, m: int) -> Any:
-    return W - lr * (g + lam / m * W)
-
-
-L2_MISTAKES: tuple[Mistake, ...] = (
-    Mistake(
-        "no_power_rule_factor",
-        lambda W, g, lr, lam, m: W - lr * (g + lam / (2 * m) * W),
-        "the power rule's factor 2 is missing: the derivative of λ/(2m)·W² is (λ/m)·W.",
-    ),
-    Mistake(
-        "no_half",
-        lambda W, g, lr, lam, m: W - lr * (g + 2 * lam / m * W),
-        "the penalty's 1/2 is missing: the 2 of the power rule and the 1/2 cancel.",
-    ),
-    Mistake(
-        "lam_not_divided",
-        lambda W, g, lr, lam, m: W - lr * (g + lam * W),
-        "divide λ by m: the penalty is λ/(2m)·||W||².",
-    ),
-    Mistake(
-        "lam_times_m",
-        lambda W, g, lr, lam, m: W - lr * (g + lam * m * W),
-        "λ is multiplied by m; it should be divided by m.",
-    ),
-    Mistake(
-        "penalty_without_lr",
-        lambda W, g, lr, lam, m: W - lr * g - lam / m * W,
-        "the penalty's gradient must be multiplied by the learning rate too.",
-    ),
-    Mistake(
-        "data_gradient_without_lr",
-        lambda W, g, lr, lam, m: W - g - lr * lam / m * W,
-        "the data gradient must be multiplied by the learning rate too.",
-    ),
-    Mistake(
-        "ascent",
-        lambda W, g, lr, lam, m: W + lr * (g + lam / m * W),
-        "gradient descent steps against the gradient: subtract.",
-    ),
-    Mistake(
-        "no_penalty",
-        lambda W, g, lr, lam, m: W - lr * g,
-        "the penalty term is missing: the weights should also shrink.",
-    ),
-    Mistake(
-        "decay_after_step",
-        lambda W, g, lr, lam, m: (1 - lr * lam / m) * (W - lr * g),
-        "you shrank the weights after the data step; both gradients are taken at the old W.",
-    ),
-    Mistake(
-        "returns_gradient",
-        lambda W, g, lr, lam, m: g + lam / m * W,
-        "that is the penalized gradient; return the new weights after one step.",
-    ),
-)
-
-L2_UPDATE = Exercise(
-    name="L2 update",
-    reference=_l2_reference,
-    cases=_l2_cases,
-    read=array_reader("the new weights"),
-    mistakes=L2_MISTAKES,
-    success="one gradient step on the penalized loss: the weights shrink by a constant factor "
-    "before the data gradient moves them.",
-    fallback=lambda value, want, case: (
-        "the new weights are wrong; write the gradient of the "
-        "penalized loss, then take one step of size lr against it."
-    ),
-)
-
-
-def check_l2_update(fn: Callable[..., np.ndarray]) -> Feedback:
-    """Check a learner's ``l2_update(W, grad_W, lr, lam, m)``.
-
-    The returned matrix is compared with one gradient-descent step on the L2-penalized
-    loss, for two settings of the learning rate, λ and m.
-
-    Returns:
-        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
-
-    Example:
-        >>> check_l2_update(lambda W, g, lr, lam, m: W).passed
-        False
-    """
-    return L2_UPDATE.check(fn)

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..penalties import soft_threshold
+from ..proximal import soft_threshold
 from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback
 
@@ -68,6 +68,27 @@ PENALTY_MISTAKES: tuple[Mistake, ...] = (
         lambda w, a, b: a * np.where(np.asarray(w) >= 0, 1.0, -1.0) + 2 * b * w,
         "at w = 0 you return λ₁: that is a valid subgradient, but this exercise asks for 0 "
         "there (the choice np.sign and autograd make).",
+    ),
+    Mistake(
+        "abs_instead_of_sign",
+        lambda w, a, b: a * np.abs(w) + 2 * b * w,
+        "the L1 part is λ₁·|w|, the penalty itself; its slope is λ₁·sign(w) (+λ₁ or −λ₁).",
+    ),
+    Mistake(
+        "lambdas_swapped",
+        lambda w, a, b: b * _s(w) + 2 * a * w,
+        "λ₁ and λ₂ are swapped: λ₁ weighs the L1 part (λ₁·sign(w)), λ₂ the L2 part (2λ₂w).",
+    ),
+    Mistake(
+        "l2_subtracted",
+        lambda w, a, b: a * _s(w) - 2 * b * w,
+        "the L2 part has the wrong sign: add 2λ₂w, do not subtract it.",
+    ),
+    Mistake(
+        "penalty_total",
+        lambda w, a, b: a * np.sum(np.abs(w)) + b * np.sum(np.asarray(w) ** 2),
+        "that is the value of the penalty, one number; return its (sub)gradient, one entry "
+        "per weight.",
     ),
     Mistake(
         "penalty_value",
@@ -173,6 +194,12 @@ SOFT_MISTAKES: tuple[Mistake, ...] = (
         "everything outside it towards zero.",
     ),
     Mistake(
+        "negative_side_shifted_down",
+        lambda v, t: np.where(np.abs(v) <= t, 0.0, v - t),
+        "negative values moved away from zero: for v < −t the result is v + t (shrink the "
+        "size |v| by t, keep the sign).",
+    ),
+    Mistake(
         "shift_by_2t",
         lambda v, t: np.sign(v) * np.maximum(np.abs(v) - 2 * t, 0.0),
         "you shift by 2t; the shift (and the zeroed band) is t.",
@@ -183,9 +210,16 @@ SOFT_MISTAKES: tuple[Mistake, ...] = (
 def _soft_fallback(value: np.ndarray, want: np.ndarray, case: Case) -> str:
     v, t = case.args
     bad = ~np.isclose(value, want)
+    side = ""
+    if np.all(v[bad] < -t):
+        side = "only values below −t are wrong (they become v + t). "
+    elif np.all(v[bad] > t):
+        side = "only values above t are wrong (they become v − t). "
+    elif np.all(np.abs(v[bad]) <= t):
+        side = "only values inside [−t, t] are wrong (they become exactly 0). "
     return (
-        f"wrong for v = {v[bad].tolist()}: expected {want[bad].tolist()}, "
-        f"got {value[bad].tolist()}."
+        f"{side}Wrong for v = {np.round(v[bad], 6).tolist()}: expected "
+        f"{np.round(want[bad], 6).tolist()}, got {np.round(value[bad], 6).tolist()}."
     )
 
 

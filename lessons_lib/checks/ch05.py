@@ -8,9 +8,12 @@ from typing import Any
 import numpy as np
 import torch
 
-from ..dropout import dropout, input_dropout_penalty
+from ..dropout import dropout
 from .answers import Tolerance, close
-from .exercise import Case, Exercise, Mistake, array_reader, number_reader
+from .ch05_penalty import (
+    check_dropout_penalty as check_dropout_penalty,  # the chapter's second check
+)
+from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback
 
 # --- inverted dropout ------------------------------------------------------------------------
@@ -87,6 +90,13 @@ DROPOUT_MISTAKES: tuple[Mistake, ...] = (
         _masked(lambda p: p, lambda p: 1 / p if p > 0 else 0.0),
         "p is the probability of *dropping* an entry (PyTorch's convention), not of keeping "
         "it: you zeroed about a share 1 − p of the entries.",
+    ),
+    Mistake(
+        "comparison_reversed",
+        _masked(lambda p: p, lambda p: 1 / (1 - p)),
+        "you kept about a share p of the entries and zeroed 1 − p: the comparison is "
+        "reversed, the keep and drop probabilities mixed up. Keep an entry where the uniform "
+        "draw is below the keep probability 1 − p (in the keep convention: below q).",
     ),
     Mistake(
         "no_rescale",
@@ -173,101 +183,3 @@ def check_inverted_dropout(fn: Callable[..., torch.Tensor]) -> Feedback:
         False
     """
     return INVERTED_DROPOUT.check(fn)
-
-
-# --- dropout as a penalty --------------------------------------------------------------------
-
-
-def _penalty_cases() -> list[Case]:
-    rng = np.random.default_rng(0)
-    X = rng.normal(size=(30, 4)) * np.array([0.5, 1.0, 2.0, 3.0]) + 0.7
-    w = np.array([1.5, -2.0, 0.5, 1.0])
-    X2 = rng.normal(size=(12, 3)) + np.array([-1.0, 0.3, 2.0])
-    w2 = np.array([0.4, 1.2, -0.7])
-    return [Case((X, w, 0.3), "with p=0.3"), Case((X2, w2, 0.6), "with p=0.6")]
-
-
-def _col(X: Any, how: str = "mean2") -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    return {
-        "mean2": np.mean(X**2, axis=0),
-        "sum2": np.sum(X**2, axis=0),
-        "mean": np.mean(X, axis=0),
-        "var": np.var(X, axis=0),
-    }[how]
-
-
-def _pen(factor: Callable[[float], float], how: str = "mean2", reduce=np.sum) -> Callable:
-    return lambda X, w, p: float(factor(p) * reduce(np.asarray(w) ** 2 * _col(X, how)))
-
-
-PENALTY_MISTAKES: tuple[Mistake, ...] = (
-    Mistake(
-        "factor_p",
-        _pen(lambda p: p),
-        "the factor is p/(1 − p), the variance of the scaled mask m/(1 − p), not p.",
-    ),
-    Mistake(
-        "factor_inverted",
-        _pen(lambda p: (1 - p) / p),
-        "the factor is p/(1 − p), not (1 − p)/p: the variance of m/(1 − p) is p(1 − p)/(1 − p)².",
-    ),
-    Mistake(
-        "factor_squared",
-        _pen(lambda p: p / (1 - p) ** 2),
-        "the factor is p/(1 − p): one power of (1 − p) cancels against the Bernoulli "
-        "variance p(1 − p).",
-    ),
-    Mistake(
-        "no_data",
-        lambda X, w, p: float(p / (1 - p) * np.sum(np.asarray(w) ** 2)),
-        "the penalty depends on the data: weight each w_j² by the mean of x_ij² over examples.",
-    ),
-    Mistake(
-        "summed_over_examples",
-        _pen(lambda p: p / (1 - p), "sum2"),
-        "for the mean squared error, average x_ij² over the examples instead of summing.",
-    ),
-    Mistake(
-        "inputs_not_squared",
-        _pen(lambda p: p / (1 - p), "mean"),
-        "square the inputs: each feature contributes w_j² times the mean of x_ij².",
-    ),
-    Mistake(
-        "variance_of_feature",
-        _pen(lambda p: p / (1 - p), "var"),
-        "use the mean of x_ij² (the second moment), not the variance of feature j.",
-    ),
-    Mistake(
-        "mean_over_features",
-        _pen(lambda p: p / (1 - p), reduce=np.mean),
-        "sum the terms over the features j; averaging them divides by the number of features.",
-    ),
-)
-
-DROPOUT_PENALTY = Exercise(
-    name="dropout as a penalty",
-    reference=input_dropout_penalty,
-    cases=_penalty_cases,
-    read=number_reader("the penalty"),
-    mistakes=PENALTY_MISTAKES,
-    success="an L2 penalty whose weight for feature j grows with p/(1 − p) and with the "
-    "mean square of that feature.",
-    fallback=lambda value, want, case: f"expected {float(want):.4f}, got {float(value):.4f}.",
-)
-
-
-def check_dropout_penalty(fn: Callable[[np.ndarray, np.ndarray, float], float]) -> Feedback:
-    """Check a learner's ``dropout_penalty(X, w, p)``.
-
-    The number returned is compared with the term that input dropout adds to the expected
-    mean squared error of a linear model, for two data sets and two values of ``p``.
-
-    Returns:
-        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
-
-    Example:
-        >>> check_dropout_penalty(lambda X, w, p: 0.0).passed
-        False
-    """
-    return DROPOUT_PENALTY.check(fn)

@@ -12,7 +12,8 @@ import torch
 import torch.nn.functional as F
 
 from .answers import FLOAT64
-from .exercise import Case, Exercise, Mistake, array_reader, tuple_reader, wrong_parts
+from .ch06_gn import check_group_norm as check_group_norm  # the chapter's second check
+from .exercise import Case, Exercise, Mistake, tuple_reader, wrong_parts
 from .feedback import Feedback
 
 # --- batch norm step -------------------------------------------------------------------------
@@ -91,6 +92,8 @@ def _bn(
         a, b = (momentum, 1 - momentum) if swap_momentum else (1 - momentum, momentum)
         new_var = var_u if rv_var == "unbiased" else var_b
         rm, rv = a * rm + b * mean, a * rv + b * new_var
+        if update == "batch":  # the batch statistics returned instead of the running ones
+            rm, rv = mean, new_var
     return y, rm, rv
 
 
@@ -162,6 +165,24 @@ BATCH_NORM_MISTAKES: tuple[Mistake, ...] = (
         "eval mode must leave the running statistics unchanged: update them only in training mode.",
     ),
     Mistake(
+        "batch_stats_returned",
+        _bn_variant(update="batch"),
+        "you returned the batch statistics; return the running statistics after the "
+        "update (1 − momentum)·running + momentum·batch.",
+    ),
+    Mistake(
+        "batch_stats_returned_biased",
+        _bn_variant(update="batch", rv_var="biased"),
+        "you returned the batch statistics; return the running statistics after the "
+        "update (1 − momentum)·running + momentum·batch, the variance unbiased.",
+    ),
+    Mistake(
+        "eval_as_training",
+        _bn_variant(eval_stats="batch", update="always"),
+        "in eval mode your function still uses the batch statistics and updates the running "
+        "ones: in eval mode normalize with the running statistics and return them unchanged.",
+    ),
+    Mistake(
         "eval_batch_stats",
         _bn_variant(eval_stats="batch"),
         "in eval mode normalize with the running statistics, not the batch ones.",
@@ -174,11 +195,23 @@ def _read_bn(got: Any, case: Case) -> Any:
 
 
 def _bn_fallback(value: tuple, want: tuple, case: Case) -> str:
+    """Say which parts are wrong and the rule each one follows."""
     bad = wrong_parts(value, want, ("y", "new_running_mean", "new_running_var"), FLOAT64)
-    return (
-        f"{', '.join(bad)} wrong; compare with nn.BatchNorm1d(C, affine=False) on an "
-        "(N, C, L) input, in both modes."
-    )
+    training = case.args[3]
+    rules = {
+        "y": "y = (x − mean) / sqrt(var + eps) with each channel's batch mean and biased "
+        "variance over dims (0, 2)"
+        if training
+        else "y = (x − running_mean) / sqrt(running_var + eps), per channel",
+        "new_running_mean": "(1 − momentum)·running_mean + momentum·batch mean"
+        if training
+        else "running_mean comes back unchanged in eval mode",
+        "new_running_var": "(1 − momentum)·running_var + momentum·unbiased batch variance "
+        "(N·L − 1 in the denominator)"
+        if training
+        else "running_var comes back unchanged in eval mode",
+    }
+    return f"{', '.join(bad)} wrong: " + "; ".join(rules[name] for name in bad) + "."
 
 
 BATCH_NORM_STEP = Exercise(
@@ -212,122 +245,3 @@ def check_batch_norm_step(fn: Callable[..., tuple]) -> Feedback:
         False
     """
     return BATCH_NORM_STEP.check(fn)
-
-
-# --- group norm ------------------------------------------------------------------------------
-
-
-def _gn_input() -> torch.Tensor:
-    gen = torch.Generator().manual_seed(1)
-    scale = torch.arange(1.0, 7.0, dtype=torch.float64)[:, None]
-    shift = torch.arange(6.0, dtype=torch.float64)[:, None]
-    return torch.randn(3, 6, 4, generator=gen, dtype=torch.float64) * scale + shift
-
-
-def _gn_cases() -> list[Case]:
-    x = _gn_input()
-    return [
-        Case((x, 3, 1e-5), "with num_groups=3"),
-        Case((x, 2, 1e-5), "with num_groups=2"),
-        Case((x, 3, 0.5), "with num_groups=3 and eps=0.5"),
-    ]
-
-
-def _gn_reference(x: torch.Tensor, num_groups: int, eps: float = 1e-5) -> torch.Tensor:
-    return F.group_norm(x, num_groups, eps=eps)
-
-
-def _norm(z: torch.Tensor, dims: Any, unbiased: bool = False, eps: float = 1e-5, outside=False):
-    mu = z.mean(dims, keepdim=True)
-    var = z.var(dims, unbiased=unbiased, keepdim=True)
-    return (z - mu) / (torch.sqrt(var) + eps if outside else torch.sqrt(var + eps))
-
-
-def _grouped(unbiased: bool = False, outside: bool = False, center: bool = True):
-    def answer(x, G, eps=1e-5):
-        g = x.reshape(x.shape[0], G, -1)
-        if center:
-            out = _norm(g, 2, unbiased, eps, outside)
-        else:
-            out = g / torch.sqrt(g.var(2, unbiased=False, keepdim=True) + eps)
-        return out.reshape(x.shape)
-
-    return answer
-
-
-def _interleaved(x, G, eps=1e-5):
-    n, c, length = x.shape
-    z = x.reshape(n, c // G, G, length).transpose(1, 2).reshape(n, G, -1)
-    z = _norm(z, 2, eps=eps)
-    return z.reshape(n, G, c // G, length).transpose(1, 2).reshape(x.shape)
-
-
-GROUP_NORM_MISTAKES: tuple[Mistake, ...] = (
-    Mistake(
-        "unbiased_variance",
-        _grouped(unbiased=True),
-        "use the biased variance (unbiased=False), as all normalization layers do.",
-    ),
-    Mistake(
-        "batch_statistics",
-        lambda x, G, eps=1e-5: _norm(x, (0, 2), eps=eps),
-        "that is batch norm: group norm takes its statistics within each example, never "
-        "across the batch.",
-    ),
-    Mistake(
-        "interleaved_groups",
-        _interleaved,
-        "a group is a block of *consecutive* channels: reshape x to (N, G, -1).",
-    ),
-    Mistake(
-        "layer_norm",
-        lambda x, G, eps=1e-5: _norm(x, (1, 2), eps=eps),
-        "that is layer norm over all channels: split the channels into num_groups groups.",
-    ),
-    Mistake(
-        "instance_norm",
-        lambda x, G, eps=1e-5: _norm(x, 2, eps=eps),
-        "that normalizes every channel on its own (instance norm): a group spans "
-        "C / num_groups consecutive channels.",
-    ),
-    Mistake(
-        "eps_outside_sqrt",
-        _grouped(outside=True),
-        "eps goes inside the square root: divide by sqrt(var + eps).",
-    ),
-    Mistake(
-        "not_centred",
-        _grouped(center=False),
-        "subtract each group's mean before dividing by its standard deviation.",
-    ),
-)
-
-GROUP_NORM = Exercise(
-    name="group norm",
-    reference=_gn_reference,
-    cases=_gn_cases,
-    read=array_reader("the output"),
-    mistakes=GROUP_NORM_MISTAKES,
-    success="matches torch.nn.functional.group_norm for 2 and 3 groups and two values of eps.",
-    fallback=lambda value, want, case: (
-        "the values differ from group norm: statistics per "
-        "example and per group of consecutive channels."
-    ),
-)
-
-
-def check_group_norm(fn: Callable[[torch.Tensor, int, float], torch.Tensor]) -> Feedback:
-    """Check a learner's ``group_norm(x, num_groups, eps)`` (no affine parameters).
-
-    The output is compared with the expected normalization on an input ``(N, C, L)``
-    whose channels have different scales and offsets, for several numbers of groups and
-    values of ``eps``.
-
-    Returns:
-        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
-
-    Example:
-        >>> check_group_norm(lambda x, g, eps: x).passed
-        False
-    """
-    return GROUP_NORM.check(fn)

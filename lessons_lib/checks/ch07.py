@@ -57,8 +57,10 @@ def _stop(
                 count = 0
         else:
             count += 1
-        if versus == "best":
+        if versus == "best":  # the reference moves only on an improvement
             ref = min(ref, v) if improves(v, ref, min_delta) else ref
+        elif versus == "minimum":  # ... not to every new low
+            ref = min(ref, v)
         else:
             ref = v
         if count >= patience + late:
@@ -104,6 +106,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "min_delta is ignored: an improvement must beat the best loss by more than min_delta.",
     ),
     Mistake(
+        "min_delta_sign",
+        lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b + m),
+        "min_delta has the wrong sign: an improvement is a loss below best − min_delta, "
+        "not below best + min_delta.",
+    ),
+    Mistake(
         "relative_min_delta",
         lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b * (1 - m)),
         "min_delta is an absolute margin (loss < best − min_delta), not a fraction of the "
@@ -113,6 +121,12 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
         "consecutive_increases",
         lambda v, k, d: _stop(v, k, d, versus="previous"),
         "you compared each loss with the previous epoch's; compare it with the best loss so far.",
+    ),
+    Mistake(
+        "running_minimum",
+        lambda v, k, d: _stop(v, k, d, versus="minimum"),
+        "you compared with the lowest loss seen so far; compare with the loss of the last "
+        "improvement (a new low that is not lower by more than min_delta does not move it).",
     ),
     Mistake(
         "no_reset",
@@ -141,6 +155,18 @@ def _read_epoch(got: Any, case: Case) -> Any:
     return int(number)
 
 
+def _stop_fallback(value: int | None, want: int | None) -> str:
+    if want is None:
+        return (
+            f"the rule never fires on these losses, so return None; you returned {value}, "
+            "as if training stopped."
+        )
+    if value is None:
+        return f"training should stop at the end of epoch {want}; your rule never fired (None)."
+    when = "early" if value < want else "late"
+    return f"training should stop at the end of epoch {want}; you stopped {when}, at {value}."
+
+
 def _stop_agree(a: Any, b: Any, case: Case, tol: Any) -> bool:
     return a == b
 
@@ -154,7 +180,7 @@ SHOULD_STOP = Exercise(
     success="stops patience epochs after the best, treats ties and changes below the "
     "absolute min_delta as no improvement, resets on a late improvement, and returns None "
     "when the rule never fires.",
-    fallback=lambda value, want, case: f"training should stop at epoch {want}, got {value}.",
+    fallback=lambda value, want, case: _stop_fallback(value, want),
     agree=_stop_agree,
 )
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -26,7 +28,13 @@ def _mixup_cases() -> list[Case]:
     return [
         Case((x, targets, lam, perm), "on a batch of 6 images 8×8"),
         Case(
-            (x2, t2, torch.tensor([0.2, 0.5, 0.8, 0.6]), torch.tensor([2, 3, 1, 0])),
+            # one dtype per case, as a learner would expect: float64 throughout here
+            (
+                x2,
+                t2,
+                torch.tensor([0.2, 0.5, 0.8, 0.6], dtype=torch.float64),
+                torch.tensor([2, 3, 1, 0]),
+            ),
             "on 4 images 3×5",
         ),
     ]
@@ -40,6 +48,16 @@ def _mix(x, t, lam, perm, *, lx=None, lt=None, partner=None, same_weight=False):
     wt = lt.to(t.dtype)[:, None]
     other_x = wx if same_weight else 1 - wx
     return wx * x + other_x * x[partner], wt * t + (1 - wt) * t[partner]
+
+
+def _in_place(x, t, lam, perm, *, targets):
+    wx = lam.to(x.dtype).reshape(-1, *([1] * (x.dim() - 1)))
+    x.mul_(wx).add_((1 - wx) * x[perm])
+    wt = lam.to(t.dtype)[:, None]
+    if targets:
+        t.mul_(wt).add_((1 - wt) * t[perm])
+        return x, t
+    return x, wt * t + (1 - wt) * t[perm]
 
 
 MIXUP_MISTAKES: tuple[Mistake, ...] = (
@@ -72,6 +90,30 @@ MIXUP_MISTAKES: tuple[Mistake, ...] = (
         "one_lambda_for_all",
         lambda x, t, lam, p: _mix(x, t, lam[:1].expand(len(lam)), p),
         "every example has its own weight lam[i]; you used one weight for the whole batch.",
+    ),
+    Mistake(
+        "one_mean_lambda",
+        lambda x, t, lam, p: _mix(x, t, lam.mean().expand(len(lam)), p),
+        "every example has its own weight lam[i]; you used one weight (the mean of lam) for "
+        "the whole batch: reshape lam to (N, 1, 1) for the images and (N, 1) for the targets.",
+    ),
+    Mistake(
+        "lam_on_partner",
+        lambda x, t, lam, p: _mix(x, t, 1 - lam, p),
+        "lam weighs the partner in your blend; it belongs to example i itself: "
+        "lam·x + (1 − lam)·x[perm], and the same for the targets.",
+    ),
+    Mistake(
+        "in_place_images",
+        lambda x, t, lam, p: _in_place(x, t, lam, p, targets=False),
+        "you changed x in place (mul_, +=, x[...] =) before reading x[perm], so the partners "
+        "were already mixed: build the blend in a new tensor.",
+    ),
+    Mistake(
+        "in_place_both",
+        lambda x, t, lam, p: _in_place(x, t, lam, p, targets=True),
+        "you changed x and targets in place (mul_, +=, x[...] =) before reading their "
+        "partners, so the partners were already mixed: build the blends in new tensors.",
     ),
     Mistake(
         "hard_labels",
@@ -178,10 +220,34 @@ LABEL_SMOOTHING = Exercise(
     mistakes=SMOOTH_MISTAKES,
     success="matches PyTorch's convention: cross-entropy with these targets equals "
     "nn.CrossEntropyLoss(label_smoothing=eps), for k = 3, 5 and eps = 0, 0.1, 0.3.",
-    fallback=lambda value, want, case: (
-        "the targets differ from PyTorch's smoothed targets; each row should sum to 1."
-    ),
+    fallback=lambda value, want, case: _smooth_fallback(value, want, case),
 )
+
+
+def _smooth_fallback(value: Any, want: Any, case: Case) -> str:
+    """Say what differs: the row sums only when they are off, else where the mass sits."""
+    y, k, eps = case.args
+    sums = value.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=1e-4):
+        return (
+            f"each row should sum to 1; yours sum to {np.round(sums, 4).tolist()}. The true class "
+            f"gets 1 − eps + eps/k = {1 - eps + eps / k:.4g}, every other class eps/k = "
+            f"{eps / k:.4g}."
+        )
+    labels = np.asarray(y)
+    if not np.array_equal(value.argmax(axis=1), labels):
+        return (
+            f"your rows sum to 1, but their largest entry is not at the label: for labels "
+            f"{labels.tolist()} yours peak at {value.argmax(axis=1).tolist()}. Row i puts "
+            "1 − eps + eps/k on class y[i]."
+        )
+    on = value[np.arange(len(labels)), labels]
+    return (
+        f"your rows sum to 1 and peak at the label, but the true class gets "
+        f"{np.round(on, 4).tolist()} instead of 1 − eps + eps/k = {1 - eps + eps / k:.4g} (and "
+        f"every other class should get eps/k = {eps / k:.4g}): PyTorch's convention scales "
+        "the one-hot part by 1 − eps and adds eps/k to every class, with no renormalization."
+    )
 
 
 def check_label_smoothing(fn: Callable[[torch.Tensor, int, float], torch.Tensor]) -> Feedback:

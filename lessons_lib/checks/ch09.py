@@ -28,6 +28,7 @@ def _prf_cases() -> list[Case]:
             (np.array([1, 1, 1, 1, 1, 0, 0, 0]), np.array([1, 1, 0, 0, 0, 0, 0, 0])), "on 8 labels"
         ),
         Case((np.array([0, 1, 1, 0, 1]), np.array([0, 1, 1, 0, 1])), "for perfect predictions"),
+        Case((np.zeros(6, dtype=int), np.zeros(6, dtype=int)), "when neither array has a 1"),
     ]
 
 
@@ -56,6 +57,18 @@ def _prf(t: Any, p: Any, *, pos: int = 1, empty: float = 0.0, f1: str = "harmoni
     else:
         F = (tp + tn) / (tp + fp + fn + tn)
     return P, R, F
+
+
+def _accuracy(t: Any, p: Any) -> float:
+    tp, fp, fn, tn = _counts(t, p)
+    return (tp + tn) / (tp + fp + fn + tn)
+
+
+def _prf_floor(t: Any, p: Any) -> tuple:
+    tp, fp, fn, _ = _counts(t, p)
+    P = tp // (tp + fp) if tp + fp else 0
+    R = tp // (tp + fn) if tp + fn else 0
+    return P, R, _prf(t, p)[2]
 
 
 PRF_MISTAKES: tuple[Mistake, ...] = (
@@ -94,6 +107,22 @@ PRF_MISTAKES: tuple[Mistake, ...] = (
         "(return 0 when a denominator is 0).",
     ),
     Mistake(
+        "percentages",
+        lambda t, p: tuple(100 * v for v in _prf(t, p)),
+        "you returned percentages; return fractions between 0 and 1.",
+    ),
+    Mistake(
+        "integer_division",
+        lambda t, p: _prf_floor(t, p),
+        "integer division (//) floors each ratio to 0 or 1: divide with /.",
+    ),
+    Mistake(
+        "accuracy_as_precision",
+        lambda t, p: (_accuracy(t, p),) + _prf(t, p)[1:],
+        "that precision is the accuracy (right predictions over all predictions); precision "
+        "is tp / (tp + fp), over the predicted positives only.",
+    ),
+    Mistake(
         "negative_class",
         lambda t, p: _prf(t, p, pos=0),
         "those are the metrics of class 0; compute them for the positive class 1.",
@@ -110,7 +139,10 @@ def _prf_fallback(value: tuple, want: tuple, case: Case) -> str:
     bad = wrong_parts(value, want, ("precision", "recall", "F1"), FLOAT64)
     got = ", ".join(f"{v:.3f}" for v in value)
     expected = ", ".join(f"{w:.3f}" for w in want)
-    return f"{' and '.join(bad)} wrong: expected ({expected}), got ({got})."
+    hint = ""
+    if np.isnan(np.asarray(value, dtype=float)).any():
+        hint = " A nan means that a denominator is 0 here: return 0 for that ratio."
+    return f"{' and '.join(bad)} wrong: expected ({expected}), got ({got}).{hint}"
 
 
 PRECISION_RECALL_F1 = Exercise(
@@ -133,8 +165,9 @@ def check_precision_recall_f1(
     """Check a learner's ``precision_recall_f1(y_true, y_pred) -> (precision, recall, f1)``.
 
     The three numbers are compared, for the positive class 1, on imbalanced labels, on a
-    classifier that never predicts 1 (every ratio has an empty denominator, which should
-    give 0), and on perfect predictions.
+    classifier that never predicts 1 (precision's denominator is empty, which should give
+    0; recall and F1 are 0/4 there), on perfect predictions, and on arrays with no 1 in
+    either (every denominator is empty, and each of the three should be 0).
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
@@ -178,6 +211,8 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
                 "ddof": 1 - np.mean((t - p) ** 2) / np.var(t, ddof=1),
                 "absolute": 1 - np.sum(np.abs(t - p)) / np.sum(np.abs(t - t.mean())),
                 "clipped": max(0.0, 1 - res / tot),
+                "pred_mean": 1 - res / np.sum((t - p.mean()) ** 2),
+                "mean_over_sum": 1 - np.mean((t - p) ** 2) / tot,
             }[how]
         )
 
@@ -185,6 +220,17 @@ def _r2_variant(how: str) -> Callable[[Any, Any], float]:
 
 
 R2_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "centred_on_prediction_mean",
+        _r2_variant("pred_mean"),
+        "the total sum of squares is taken around the mean of y_true, not the mean of y_pred.",
+    ),
+    Mistake(
+        "mean_over_sum",
+        _r2_variant("mean_over_sum"),
+        "numerator and denominator must be normalized alike: you divided a mean of squared "
+        "errors by a sum; use two sums (or two means).",
+    ),
     Mistake(
         "one_minus_mse",
         _r2_variant("one_minus_mse"),

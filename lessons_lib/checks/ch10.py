@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
-from torch import nn
 
-from ..regularizers import clip_by_total_norm, mc_dropout_predict
+from ..gradient_clipping import clip_by_total_norm
 from .answers import Tolerance, close, to_array, to_items
+from .ch10_mc import check_mc_predict as check_mc_predict  # the chapter's third check
 from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback
 
@@ -29,8 +28,24 @@ def _clip_cases() -> list[Case]:
     ]
 
 
+def _is_number(value: Any) -> bool:
+    if isinstance(value, torch.Tensor | np.ndarray):
+        return value.ndim == 0
+    return isinstance(value, int | float | np.floating)
+
+
 def _read_grads(got: Any, case: Case) -> Any:
     n = len(case.args[0])
+    if (
+        isinstance(got, tuple | list)
+        and len(got) == 2
+        and isinstance(got[0], list | tuple)
+        and _is_number(got[1])
+    ):
+        return (
+            f"a list of {n} gradients was expected, and a pair (list, number) came back, as "
+            "clip_grad_norm_ returns the norm: return only the list of clipped gradients."
+        )
     items = to_items(got, n, f"a list of {n} tensors, one per gradient")
     if isinstance(items, str):
         return items
@@ -82,6 +97,12 @@ CLIP_MISTAKES: tuple[Mistake, ...] = (
         "the factor is max_norm / norm, not norm / max_norm.",
     ),
     Mistake(
+        "max_norm_of_entries",
+        _scaled(lambda grads, c: min(1.0, c / max(float(g.abs().max()) for g in grads))),
+        "you used the largest entry (the ∞-norm); clip_grad_norm_ uses the Euclidean norm: "
+        "the square root of the sum of all squared entries.",
+    ),
+    Mistake(
         "squared_norm",
         _scaled(lambda grads, c: min(1.0, c / _total(grads) ** 2)),
         "you compared the *squared* norm with max_norm: take the square root first.",
@@ -131,11 +152,21 @@ def check_clip_by_norm(
 # --- max-norm projection ---------------------------------------------------------------------
 
 
+def _with_row_norms(norms: Sequence[float], seed: int) -> torch.Tensor:
+    gen = torch.Generator().manual_seed(seed)
+    W = torch.randn(len(norms), 4, generator=gen)
+    return W / W.norm(dim=1, keepdim=True) * torch.tensor(norms).unsqueeze(1)
+
+
 def _max_norm_cases() -> list[Case]:
-    gen = torch.Generator().manual_seed(1)
-    rows = torch.tensor([[0.2], [3.0], [0.5], [2.0], [0.1], [4.0]])
-    W = torch.randn(6, 4, generator=gen) * rows
-    return [Case((W, c), f"with c={c}") for c in (1.0, 2.5)]
+    # Every regime where plausible answers differ: rows far below and far above c, and for
+    # c > 1 and c < 1 rows between c and sqrt(c) (a squared norm compared with c, or with
+    # sqrt(c), puts them on the wrong side).
+    return [
+        Case((_with_row_norms([0.2, 3.0, 0.5, 2.0, 0.1, 4.0], 1), 1.0), "with c=1.0"),
+        Case((_with_row_norms([0.4, 1.8, 2.2, 2.4, 3.0, 6.0], 2), 2.5), "with c=2.5"),
+        Case((_with_row_norms([0.1, 0.45, 0.55, 0.65, 0.8, 2.0], 3), 0.5), "with c=0.5"),
+    ]
 
 
 def _renorm(W: torch.Tensor, c: float) -> torch.Tensor:
@@ -175,7 +206,50 @@ MAX_NORM_MISTAKES: tuple[Mistake, ...] = (
         lambda W, c: W * torch.clamp(c / W.norm(dim=1, keepdim=True) ** 2, max=1.0),
         "you divided by the squared norm: scale a long row by c / ||w||.",
     ),
+    Mistake(
+        "squared_norm_compared",
+        lambda W, c: torch.where(
+            (W**2).sum(1, keepdim=True) > c, W * c / W.norm(dim=1, keepdim=True), W
+        ),
+        "you compared the squared norm ||w||² with c: compare the norm itself with c (or "
+        "||w||² with c²). Rows with a norm between c and √c are on the wrong side.",
+    ),
+    Mistake(
+        "unit_rows",
+        lambda W, c: torch.where(
+            W.norm(dim=1, keepdim=True) > c, W / W.norm(dim=1, keepdim=True), W
+        ),
+        "your long rows end with norm 1, not c: scale them by c / ||w||.",
+    ),
 )
+
+
+def _max_norm_fallback(value: np.ndarray, case: Case) -> str:
+    W, c = case.args
+    norms = W.double().norm(dim=1).numpy()
+    got = np.linalg.norm(value, axis=1)
+    want = np.minimum(norms, c)
+    bad = [i for i in range(len(norms)) if not np.isclose(got[i], want[i], rtol=1e-4)]
+    long = [i for i in bad if norms[i] > c]
+    short = [i for i in bad if norms[i] <= c]
+    parts = []
+    if long:
+        parts.append(
+            f"rows {long} have norms {np.round(norms[long], 3).tolist()} > c and should end with "
+            f"norm c = {c}, yours have {np.round(got[long], 3).tolist()}"
+        )
+    if short:
+        parts.append(
+            f"rows {short} have norms {np.round(norms[short], 3).tolist()} ≤ c and should stay "
+            f"as they are, yours have norms {np.round(got[short], 3).tolist()}"
+        )
+    if not parts:
+        return (
+            "the row norms are right but the directions are not: scale each row, do not "
+            "change its direction."
+        )
+    return "; ".join(parts) + "."
+
 
 MAX_NORM = Exercise(
     name="max-norm projection",
@@ -184,10 +258,7 @@ MAX_NORM = Exercise(
     read=array_reader("the projected matrix"),
     mistakes=MAX_NORM_MISTAKES,
     success="your projection matches torch.renorm(W, 2, 0, c).",
-    fallback=lambda value, want, case: (
-        f"with c={case.args[1]}, rows with norm above c "
-        "should be scaled to norm exactly c and the other rows left unchanged."
-    ),
+    fallback=lambda value, want, case: _max_norm_fallback(value, case),
     agree=_clip_agree,
 )
 
@@ -196,7 +267,7 @@ def check_max_norm(fn: Callable[[torch.Tensor, float], torch.Tensor]) -> Feedbac
     """Check ``max_norm_project(W, c) -> W'`` for a weight of PyTorch layout ``(out, in)``.
 
     The matrix is compared with the expected projection on a weight whose rows have
-    very different norms, some above and some below ``c``, for two values of ``c``.
+    norms below, between and above ``c`` and ``sqrt(c)``, for three values of ``c``.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
@@ -206,145 +277,3 @@ def check_max_norm(fn: Callable[[torch.Tensor, float], torch.Tensor]) -> Feedbac
         False
     """
     return MAX_NORM.check(fn)
-
-
-# --- Monte Carlo dropout ---------------------------------------------------------------------
-
-_PASSES = 400
-
-
-def _mc_model() -> nn.Module:
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        model = nn.Sequential(nn.Linear(1, 32), nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 1))
-    return model.eval()  # as after training: switching dropout on is the task
-
-
-@functools.lru_cache(maxsize=1)
-def _mc_cases() -> list[Case]:
-    model = _mc_model()
-    X = torch.linspace(-2, 2, 7).unsqueeze(1)
-    with torch.no_grad():
-        eval_out = model(X).double().numpy()
-    with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(1)
-        mean, std = mc_dropout_predict(model, X, num_samples=4000)
-    want = (mean.detach().double().numpy(), std.detach().double().numpy())
-    return [Case((model, X, _PASSES), "", want=want, extra={"eval": eval_out}, seed=1)]
-
-
-def _read_mc(got: Any, case: Case) -> Any:
-    items = to_items(got, 2, "a pair (mean, std) of tensors")
-    if isinstance(items, str):
-        return items
-    shape = case.extra["eval"].shape
-    out = []
-    for name, item in zip(("mean", "std"), items, strict=True):
-        value = to_array(item, None, name)
-        if isinstance(value, str):
-            return value
-        if value.shape != shape and value.size == int(np.prod(shape)):
-            return f"{name} should have the shape of model(X), {shape}, got {value.shape}."
-        out.append(value)
-    return tuple(out)
-
-
-def _mc_agree(a: Any, b: Any, case: Case, tol: Tolerance) -> bool:
-    (ma, sa), (mb, sb) = a, b
-    if ma.shape != mb.shape or sa.shape != sb.shape:
-        return False
-    if not all(np.all(np.isfinite(v)) for v in (ma, sa, mb, sb)):
-        return False
-    eval_out = case.extra["eval"]
-    flat_a, flat_b = np.allclose(sa, 0, atol=1e-7), np.allclose(sb, 0, atol=1e-7)
-    if flat_a or flat_b:  # identical passes: tell "dropout off" from "same mask every pass"
-        at_eval_a, at_eval_b = (
-            np.allclose(ma, eval_out, atol=1e-5),
-            np.allclose(mb, eval_out, atol=1e-5),
-        )
-        return flat_a and flat_b and at_eval_a == at_eval_b
-    ref_std = case.want[1]
-    noise = 5 * ref_std * np.sqrt(2 / _PASSES) + 1e-4
-    return bool(
-        np.all(np.abs(ma - mb) <= noise) and np.all(np.abs(sa - sb) <= 0.25 * ref_std + 1e-4)
-    )
-
-
-def _passes(model: nn.Module, X: torch.Tensor, n: int, *, reseed: bool = False) -> torch.Tensor:
-    model.train()
-    out = []
-    with torch.no_grad():
-        for _ in range(n):
-            if reseed:
-                torch.manual_seed(0)
-            out.append(model(X))
-    return torch.stack(out)
-
-
-MC_MISTAKES: tuple[Mistake, ...] = (
-    Mistake(
-        "dropout_off",
-        lambda model, X, n: (model.eval()(X), torch.zeros_like(model(X))),
-        "your standard deviation is 0 and your mean is the eval-mode output: dropout was "
-        "off during the passes. Switch the dropout layers to training mode before sampling.",
-    ),
-    Mistake(
-        "same_seed_every_pass",
-        lambda model, X, n: (lambda P: (P.mean(0), P.std(0)))(_passes(model, X, n, reseed=True)),
-        "every pass gave the same output although dropout was on: you reset the seed (or "
-        "reused one mask) inside the loop, so the passes are not independent. Seed once, "
-        "outside the loop, or not at all.",
-    ),
-    Mistake(
-        "variance_not_std",
-        lambda model, X, n: (lambda P: (P.mean(0), P.var(0)))(_passes(model, X, n)),
-        "that spread is the variance; return the standard deviation of the passes.",
-    ),
-    Mistake(
-        "std_of_mean",
-        lambda model, X, n: (lambda P: (P.mean(0), P.std(0) / n**0.5))(_passes(model, X, n)),
-        "that is the standard error of the mean; return the standard deviation of the passes "
-        "themselves (it does not shrink with more passes).",
-    ),
-    Mistake(
-        "std_and_mean_swapped",
-        lambda model, X, n: (lambda P: (P.std(0), P.mean(0)))(_passes(model, X, n)),
-        "the two values are swapped: return (mean, std) in that order.",
-    ),
-)
-
-MC_PREDICT = Exercise(
-    name="Monte Carlo dropout",
-    reference=mc_dropout_predict,
-    cases=_mc_cases,
-    read=_read_mc,
-    mistakes=MC_MISTAKES,
-    success="mean and spread of the dropout passes agree with 4000 reference passes "
-    "within sampling noise.",
-    fallback=lambda value, want, case: (
-        "your mean or spread differs from the average over "
-        "many dropout passes by more than sampling noise allows: average num_samples passes "
-        "and take their standard deviation per input (dim 0 of the stacked outputs)."
-    ),
-    parts=("mean", "std"),
-    agree=_mc_agree,
-)
-
-
-def check_mc_predict(
-    fn: Callable[[nn.Module, torch.Tensor, int], tuple[torch.Tensor, torch.Tensor]],
-) -> Feedback:
-    """Check ``mc_predict(model, X, num_samples) -> (mean, std)`` (Monte Carlo dropout).
-
-    A small network in eval mode is handed over; the mean and standard deviation returned
-    (each of the shape of ``model(X)``) are compared, within sampling noise, with many
-    reference passes. The check runs under its own seed and restores the global one.
-
-    Returns:
-        A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.
-
-    Example:
-        >>> check_mc_predict(lambda m, X, T: (m.eval()(X), torch.zeros(len(X), 1))).passed
-        False
-    """
-    return MC_PREDICT.check(fn)

@@ -33,6 +33,12 @@ from .answers import Tolerance, close, to_array, to_items, to_number, tolerance
 from .feedback import Feedback, call_learner
 
 Reader = Callable[[Any, "Case"], Any]
+
+#: The message for an answer that is ``None`` where a value was expected.
+NONE_RETURNED = (
+    "your function returned None: did you forget to `return` the result? (print shows a "
+    "value but does not hand it back)"
+)
 Agree = Callable[[Any, Any, "Case", Tolerance], bool]
 
 
@@ -273,6 +279,8 @@ class Exercise:
             prefix = f"{case.label}: " if case.label else ""
             value = self.read(got, case)
             if isinstance(value, str):
+                if got is None:
+                    value = NONE_RETURNED
                 return Feedback(self.name, False, prefix + value)
             want = self.expected(case)
             value = _conform(value, want)

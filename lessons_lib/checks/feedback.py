@@ -68,7 +68,7 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
             f"expected a function, got {type(fn).__name__}: pass the function itself "
             "(without calling it).",
         )
-    watch = _guard.LibraryGuard(boundary=(call_learner.__code__,))
+    watch = _guard.LibraryGuard(boundary=(call_learner.__code__,), given=args)
     try:
         with time_limit(), watch if _guard.IN_CHECKS else contextlib.nullcontext():
             result = fn(*args)

@@ -93,14 +93,16 @@ class LossRise:
 
 
 def loss_rise_by_correctness(
-    logits_before: torch.Tensor, logits_after: torch.Tensor, y: torch.Tensor
+    y_true: torch.Tensor, logits_before: torch.Tensor, logits_after: torch.Tensor
 ) -> LossRise:
     """Split the change of a binary classifier's mean cross-entropy by correctness.
 
+    Labels first, like every metric of the course (scikit-learn's order).
+
     Args:
+        y_true: labels in ``{0, 1}``, shape ``(n,)``, any numeric dtype.
         logits_before: logits at the earlier epoch, shape ``(n,)``.
         logits_after: logits at the later epoch, shape ``(n,)``.
-        y: labels in ``{0, 1}``, shape ``(n,)``, any numeric dtype.
 
     Returns:
         :class:`LossRise`; a prediction is counted as wrong when the sign of the later
@@ -112,23 +114,23 @@ def loss_rise_by_correctness(
     Example:
         >>> y = torch.tensor([1, 1, 0])
         >>> rise = loss_rise_by_correctness(
-        ...     torch.tensor([1.0, -0.5, -1.0]), torch.tensor([3.0, -4.0, -2.0]), y
+        ...     y, torch.tensor([1.0, -0.5, -1.0]), torch.tensor([3.0, -4.0, -2.0])
         ... )
         >>> round(rise.share_wrong, 2), round(rise.frac_wrong, 2)
         (1.17, 0.33)
     """
-    tensors = {"logits_before": logits_before, "logits_after": logits_after, "y": y}
+    tensors = {"y_true": y_true, "logits_before": logits_before, "logits_after": logits_after}
     for name, t in tensors.items():
         if not isinstance(t, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
     shapes = {name: tuple(t.shape) for name, t in tensors.items()}
     if len(set(shapes.values())) != 1 or logits_before.dim() != 1:
         raise ValueError(
-            f"logits_before, logits_after and y must be 1-D of one length, got {shapes}"
+            f"y_true, logits_before and logits_after must be 1-D of one length, got {shapes}"
         )
-    target = y.to(torch.float64)
+    target = y_true.to(torch.float64)
     if not torch.all((target == 0) | (target == 1)):
-        raise ValueError(f"y must hold labels 0 and 1, got values {target.unique().tolist()}")
+        raise ValueError(f"y_true must hold labels 0 and 1, got values {target.unique().tolist()}")
     bce = nn.functional.binary_cross_entropy_with_logits
     before = bce(logits_before.detach().double(), target, reduction="none")
     after = bce(logits_after.detach().double(), target, reduction="none")

@@ -1,4 +1,4 @@
-"""Tests of lessons_lib._validate: argument checks shared by every module."""
+"""Tests of lessons_lib.validation: argument checks shared by every module."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons_lib._validate import (
+from lessons_lib.validation import (
     check_choice,
     check_int,
     check_non_negative,

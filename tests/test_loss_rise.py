@@ -1,12 +1,12 @@
-"""Tests of lessons_lib.confidence: recorded outputs and the split of a loss rise."""
+"""Tests of lessons_lib.loss_rise: recorded outputs and the split of a loss rise."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from lessons_lib.confidence import LossRise, RecordOutputs, loss_rise_by_correctness
 from lessons_lib.data import two_moons
+from lessons_lib.loss_rise import LossRise, RecordOutputs, loss_rise_by_correctness
 from lessons_lib.models import mlp
 from lessons_lib.training import train
 
@@ -41,7 +41,7 @@ def test_loss_rise_parts_add_up_and_match_a_direct_computation():
     y = torch.randint(0, 2, (200,), generator=gen)
     before = torch.randn(200, generator=gen)
     after = 3 * before + torch.randn(200, generator=gen)
-    rise = loss_rise_by_correctness(before, after, y)
+    rise = loss_rise_by_correctness(y, before, after)
     bce = torch.nn.functional.binary_cross_entropy_with_logits
     total = bce(after, y.float()) - bce(before, y.float())
     assert rise.total == pytest.approx(total.item(), rel=1e-6)
@@ -58,7 +58,7 @@ def test_overconfident_mistakes_carry_the_whole_rise():
     # confident (loss rises): the mistake carries more than all of the rise.
     y = torch.tensor([1, 1, 1, 0])
     rise = loss_rise_by_correctness(
-        torch.tensor([1.0, 1.0, 1.0, 0.5]), torch.tensor([4.0, 4.0, 4.0, 6.0]), y
+        y, torch.tensor([1.0, 1.0, 1.0, 0.5]), torch.tensor([4.0, 4.0, 4.0, 6.0])
     )
     assert isinstance(rise, LossRise)
     assert rise.total > 0 and rise.from_right < 0 and rise.share_wrong > 1
@@ -67,8 +67,8 @@ def test_overconfident_mistakes_carry_the_whole_rise():
 
 def test_loss_rise_accepts_float_and_int_labels_alike():
     a, b = torch.tensor([0.2, -1.0, 2.0]), torch.tensor([1.0, -3.0, 3.0])
-    r_int = loss_rise_by_correctness(a, b, torch.tensor([1, 1, 0]))
-    r_float = loss_rise_by_correctness(a, b, torch.tensor([1.0, 1.0, 0.0]))
+    r_int = loss_rise_by_correctness(torch.tensor([1, 1, 0]), a, b)
+    r_float = loss_rise_by_correctness(torch.tensor([1.0, 1.0, 0.0]), a, b)
     assert r_int == r_float
 
 
@@ -83,9 +83,9 @@ def test_loss_rise_accepts_float_and_int_labels_alike():
 )
 def test_loss_rise_rejects_bad_input(before, after, y, match):
     with pytest.raises(ValueError, match=match):
-        loss_rise_by_correctness(before, after, y)
+        loss_rise_by_correctness(y, before, after)
 
 
 def test_loss_rise_rejects_non_tensors():
     with pytest.raises(TypeError, match="logits_before"):
-        loss_rise_by_correctness([0.0], torch.zeros(1), torch.zeros(1))
+        loss_rise_by_correctness(torch.zeros(1), [0.0], torch.zeros(1))

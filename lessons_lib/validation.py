@@ -1,4 +1,4 @@
-"""Argument checks shared by every module.
+"""Argument checks shared by every module (compare ``sklearn.utils.validation``).
 
 Each helper raises ``TypeError`` for a value of the wrong kind and ``ValueError`` for a
 value out of range. The message names the argument, the value received and what is
@@ -12,7 +12,9 @@ from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import Any
 
+import numpy as np
 import torch
+from torch import nn
 
 
 def _is_real(value: Any) -> bool:
@@ -160,3 +162,72 @@ def check_tensor(
                 f"{tuple(value.shape)}"
             )
     return value
+
+
+def check_module(name: str, value: Any, kind: type[nn.Module] = nn.Module) -> nn.Module:
+    """Return ``value`` if it is an instance of ``kind`` (a ``torch.nn.Module`` by default).
+
+    Example:
+        >>> check_module("model", nn.Linear(2, 1)).out_features
+        1
+        >>> check_module("model", "mlp")
+        Traceback (most recent call last):
+        ...
+        TypeError: model must be a torch.nn.Module, got str
+    """
+    if not isinstance(value, kind):
+        what = "torch.nn.Module" if kind is nn.Module else kind.__name__
+        raise TypeError(f"{name} must be a {what}, got {type(value).__name__}")
+    return value
+
+
+def check_consistent_length(**arrays: Any) -> None:
+    """Raise ``ValueError`` unless every array (``None`` skipped) has the same length.
+
+    Like scikit-learn's ``check_consistent_length``, but the message names the arguments.
+
+    Example:
+        >>> check_consistent_length(X_train=torch.zeros(3, 2), y_train=torch.zeros(2))
+        Traceback (most recent call last):
+        ...
+        ValueError: X_train and y_train must have the same length, got 3 and 2
+    """
+    lengths = {name: len(a) for name, a in arrays.items() if a is not None}
+    if len(set(lengths.values())) > 1:
+        names = " and ".join(lengths)
+        got = " and ".join(str(n) for n in lengths.values())
+        raise ValueError(f"{names} must have the same length, got {got}")
+
+
+def check_both_or_neither(**arrays: Any) -> bool:
+    """Return whether the optional arguments were given: all of them, or none.
+
+    Example:
+        >>> check_both_or_neither(X_val=None, y_val=None)
+        False
+        >>> check_both_or_neither(X_val=torch.zeros(2), y_val=None)
+        Traceback (most recent call last):
+        ...
+        ValueError: pass both X_val and y_val, or neither
+    """
+    given = [a is not None for a in arrays.values()]
+    if any(given) and not all(given):
+        raise ValueError(f"pass both {' and '.join(arrays)}, or neither")
+    return all(given)
+
+
+def check_1d(name: str, values: Any) -> np.ndarray:
+    """Return ``values`` (array, tensor or list) as a non-empty 1-D NumPy array.
+
+    Example:
+        >>> check_1d("y_true", [0, 1, 1])
+        array([0, 1, 1])
+    """
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu().numpy()
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    return arr

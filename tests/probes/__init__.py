@@ -1,0 +1,1 @@
+"""Held-out probes of the exercise checks (see :mod:`probes.core`)."""
