@@ -13,6 +13,11 @@
 #   make assets   npm packages the site serves itself (MathJax, Mermaid, widgets) and axe-core
 #   make launch   open lessons as learners do: built wheel, Colab emulation, Binder pins,
 #                 JupyterLab in Chromium (venvs built once in _build/launch)
+#   make pdf      the whole book as one PDF, printed from the built site by Chromium
+#                 (_build/html/downloads/regularization-in-neural-networks.pdf)
+#   make bundle   the offline classroom bundle (site, notebooks, wheel, pinned requirements)
+#                 in _build/html/downloads/regularization-course-offline.zip
+#   make offline  make pdf bundle, then their tests (part of make test)
 #   make robustness [RUNS=20] [CHAPTERS="05 08"]  every chapter under RUNS fresh random
 #                 base seeds (printed; SEEDS="…" replays given ones): how many runs hold
 #                 every claim (for authors; not part of make test)
@@ -26,7 +31,11 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
+<<<<<<< HEAD
 .PHONY: install assets chromium book test student course autograde sync strip lint unit notebooks site launch robustness speed duplicates clean
+=======
+.PHONY: install assets chromium pdf bundle offline book test student course sync strip lint unit notebooks site launch robustness speed duplicates clean
+>>>>>>> main
 
 install: $(STAMP)
 
@@ -38,10 +47,14 @@ $(NPM_STAMP): package.json package-lock.json
 
 # The browser tests drive Debian's Chromium; install it when it is missing (needs root,
 # as on CI machines; elsewhere install the `chromium` package yourself).
+# The PDF tests read the PDF with poppler's pdftotext and pdfimages (Debian poppler-utils).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+		echo "installing Debian's poppler-utils for the PDF tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
 
 $(STAMP): requirements.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -102,10 +115,21 @@ site: $(STAMP) $(NPM_STAMP) chromium
 test: $(STAMP)
 	$(MAKE) lint
 	LESSONS_SEED=$(TEST_SEED) $(PY) -m pytest -q -n 2 --dist loadfile --nbval-lax \
-		-m "not site and not browser and not launch" tests lessons_lib book
+		-m "not site and not browser and not launch and not offline" tests lessons_lib book
 	$(MAKE) launch
 	$(MAKE) book
 	$(MAKE) site
+	$(MAKE) offline
+
+# Printed from the site that `make book` built (no second execution of the lessons).
+pdf: $(STAMP) chromium
+	$(PY) tools/build_pdf.py
+
+bundle: $(STAMP) $(NPM_STAMP)
+	$(PY) tools/build_bundle.py
+
+offline: pdf bundle
+	$(PY) -m pytest -q -p no:xdist -m offline tests
 
 # The Colab emulation runs two chapters at a time itself; the rest runs one at a time.
 launch: $(STAMP) chromium

@@ -21,6 +21,9 @@ SEED_ENV_VAR = "LESSONS_SEED"
 DEFAULT_SEED = 0
 #: Base seed ``b`` draws its repetitions from ``[b * SEED_STRIDE, (b + 1) * SEED_STRIDE)``.
 SEED_STRIDE = 10_000
+#: The largest base seed whose block of seeds (offsets up to ``SEED_STRIDE``) stays below
+#: ``2**32`` without wrapping (see :func:`seeds`); robustness runs draw base seeds up to it.
+MAX_BASE_SEED = 2**32 // SEED_STRIDE - 2
 
 
 def base_seed() -> int:

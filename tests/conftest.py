@@ -83,3 +83,12 @@ def _isolate_matplotlib():
     with matplotlib.rc_context():
         yield
     plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def images():
+    """The first 32 digits as images ``(32, 8, 8)`` and their labels (augmentation tests)."""
+    from lessons_lib.data import digits
+
+    X, y = digits()
+    return X[:32].reshape(-1, 8, 8), y[:32]

@@ -16,17 +16,10 @@ from lessons_lib.augmentation import (
     random_scale,
     random_shift,
 )
-from lessons_lib.data import digits
 
 
 def gen(seed: int = 0) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
-
-
-@pytest.fixture(scope="module")
-def images():
-    X, y = digits()
-    return X[:32].reshape(-1, 8, 8), y[:32]
 
 
 TRANSFORMS = {

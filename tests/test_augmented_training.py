@@ -8,19 +8,12 @@ import torch
 from lessons_lib.augmentation import random_shift
 from lessons_lib.augmented_training import fit_augmented
 from lessons_lib.convnet import StackedConvNet
-from lessons_lib.data import digits
 from lessons_lib.mixing import mixup
 from lessons_lib.models import mlp
 
 
 def gen(seed: int = 0) -> torch.Generator:
     return torch.Generator().manual_seed(seed)
-
-
-@pytest.fixture(scope="module")
-def images():
-    X, y = digits()
-    return X[:32].reshape(-1, 8, 8), y[:32]
 
 
 def test_fit_augmented_learns_and_is_reproducible(images):

@@ -263,3 +263,14 @@ def test_shape_problem_names_the_part_and_spots_a_transpose():
     msg = shape_problem((np.ones(2), np.ones((2, 3))), (np.ones(2), np.ones((3, 2))), ("a", "b"))
     assert msg.startswith("b:") and "transposed" in msg
     assert shape_problem(np.ones(2), np.ones(2)) is None
+
+
+def test_every_mistake_that_explains_the_answer_is_named():
+    # Two slips that give the same answer on every case: the message names both, the
+    # first one alone would be a guess.
+    both = (
+        Mistake("tripled", lambda v: 3 * v, "you tripled v."),
+        Mistake("plus_twice", lambda v: v + 2 * v, "you added 2v to v."),
+    )
+    fb = _toy(both).check(lambda v: 3 * v)
+    assert not fb and "you tripled v." in fb.message and "you added 2v to v." in fb.message

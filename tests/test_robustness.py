@@ -6,6 +6,8 @@ import nbformat
 import pytest
 import robustness
 
+from lessons_lib.seeding import MAX_BASE_SEED
+
 
 def _notebook(tmp_path, source: str):
     nb = nbformat.v4.new_notebook()
@@ -43,6 +45,6 @@ def test_table_counts_runs_per_chapter():
 def test_fresh_seeds_differ_from_run_to_run_and_avoid_the_build_seeds():
     first, second = robustness.fresh_seeds(20), robustness.fresh_seeds(20)
     assert len(set(first)) == 20 and first != second
-    assert min(first + second) >= 1000
+    assert min(first + second) >= 1000 and max(first + second) <= MAX_BASE_SEED
     with pytest.raises(ValueError, match="n must be at least 1, got 0"):
         robustness.fresh_seeds(0)

@@ -42,14 +42,18 @@ def chapters() -> dict[str, int]:
     return found
 
 
-def library_imports(module: str) -> list[tuple[str, list[str], int]]:
-    """``(imported module, imported names, line)`` for each import of a sibling module."""
+def library_imports(module: str, level: int = 1) -> list[tuple[str, list[str], int]]:
+    """``(imported module, imported names, line)`` for each import of a library module.
+
+    ``module`` is a path below the package without ``.py`` (``"checks/ch05"``); ``level``
+    is how many dots a relative import of a library module has from there.
+    """
     tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             source = node.module or ""
-            if node.level == 1 or source.startswith("lessons_lib."):
+            if node.level == level or source.startswith("lessons_lib."):
                 target = source.removeprefix("lessons_lib.").split(".")[0]
                 names = [alias.name for alias in node.names]
                 if not target:  # "from . import x"
@@ -96,6 +100,18 @@ def test_no_module_imports_another_modules_private_name():
     assert not private, "\n".join(private)
 
 
+CHECKS = sorted(p.stem for p in (PACKAGE / "checks").glob("ch[0-9][0-9]*.py"))
+
+
+@pytest.mark.parametrize("check", CHECKS)
+def test_a_chapters_checks_import_no_later_chapter_and_no_private_name(check):
+    chapter, number = chapters(), int(check[2:4])
+    imports = library_imports(f"checks/{check}", level=2)
+    later = [t for t, _, _ in imports if chapter.get(t, 0) > number]
+    private = [f"{t}.{n}" for t, names, _ in imports for n in [t, *names] if n.startswith("_")]
+    assert not later and not private, (later, private)
+
+
 @pytest.mark.parametrize("module", MODULES)
 def test_modules_stay_short(module):
     lines = len((PACKAGE / f"{module}.py").read_text(encoding="utf-8").splitlines())
@@ -108,3 +124,4 @@ def test_the_checks_find_what_they_look_for():
         (t, n) for t, n, _ in library_imports("mixing")
     ]
     assert chapters()["capstone"] == 10 and chapters()["data"] == 1
+    assert [t for t, _, _ in library_imports("checks/ch03", level=2)] == ["proximal"]

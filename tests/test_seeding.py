@@ -11,7 +11,9 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from lessons_lib.data import two_moons
 from lessons_lib.seeding import (
+    MAX_BASE_SEED,
     SEED_ENV_VAR,
     SEED_STRIDE,
     base_seed,
@@ -220,3 +222,14 @@ def test_make_generator_equals_a_manually_seeded_generator():
 def test_make_generator_rejects_invalid_seeds(seed, error, match):
     with pytest.raises(error, match=match):
         make_generator(seed)
+
+
+def test_the_largest_base_seed_gives_seeds_that_every_data_set_accepts_unwrapped(
+    monkeypatch,
+):
+    monkeypatch.setenv(SEED_ENV_VAR, str(MAX_BASE_SEED))
+    assert seeds(1, offset=SEED_STRIDE + 5000)[0] == MAX_BASE_SEED * SEED_STRIDE + 15000
+    block = seeds(2, offset=SEED_STRIDE - 2) + seeds(1, offset=SEED_STRIDE + 5000)
+    for s in block:
+        two_moons(10, seed=s)  # raises for a seed of 2**32 or more
+        make_generator(s)

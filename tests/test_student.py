@@ -17,6 +17,7 @@ that ``tools/course_build.py`` builds (``tools/make_student.py`` copies it out).
 from __future__ import annotations
 
 import json
+import shutil
 
 import course_build as course
 import make_student
@@ -32,9 +33,11 @@ NOTEBOOKS = chapter_notebooks()
 
 
 @pytest.fixture(scope="module")
-def students(tmp_path_factory):
-    """Every chapter's student notebook, generated once."""
-    out = tmp_path_factory.mktemp("student")
+def students():
+    """Every chapter's student notebook, generated once into ``_build/student`` (where
+    ``make student`` writes them; ``make bundle`` reuses them while they are current)."""
+    out = ROOT / "_build" / "student"
+    shutil.rmtree(out, ignore_errors=True)
     return {p.stem: p for p in make_student.generate(out)}
 
 

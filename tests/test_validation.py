@@ -13,8 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lessons_lib.validation import (
+    check_1d,
+    check_both_or_neither,
     check_choice,
+    check_consistent_length,
     check_int,
+    check_module,
     check_non_negative,
     check_probability,
     check_real,
@@ -249,3 +253,38 @@ def test_check_tensor_names_the_argument_the_value_and_what_is_allowed(value, kw
 def test_check_tensor_rejects_an_unknown_dtype_kind():
     with pytest.raises(ValueError, match="dtype must be one of 'float', 'integer'; got 'int'"):
         check_tensor("x", torch.zeros(1), dtype="int")
+
+
+# --- the checks shared by the training loops and the metrics ---------------------------------
+
+
+def test_check_module_accepts_subclasses_and_names_the_expected_kind():
+    layer = torch.nn.Linear(2, 1)
+    assert check_module("model", layer) is layer
+    assert check_module("model", layer, torch.nn.Linear) is layer
+    with pytest.raises(TypeError, match="model must be a Conv1d, got Linear"):
+        check_module("model", layer, torch.nn.Conv1d)
+
+
+def test_check_consistent_length_names_every_argument_and_skips_none():
+    check_consistent_length(X=np.zeros((3, 2)), y=[0, 1, 2], w=None)
+    with pytest.raises(
+        ValueError, match="a and b and c must have the same length, got 2 and 2 and 3"
+    ):
+        check_consistent_length(a=[1, 2], b=[1, 2], c=[1, 2, 3])
+
+
+def test_check_both_or_neither():
+    assert check_both_or_neither(X_val=[1], y_val=[1]) is True
+    assert check_both_or_neither(X_val=None, y_val=None) is False
+    with pytest.raises(ValueError, match="pass both X_val and y_val, or neither"):
+        check_both_or_neither(X_val=None, y_val=[1])
+
+
+def test_check_1d_converts_tensors_and_lists_and_rejects_other_shapes():
+    assert check_1d("y", torch.tensor([1.0, 2.0], requires_grad=True)).tolist() == [1.0, 2.0]
+    assert check_1d("y", [3, 4]).dtype.kind == "i"
+    with pytest.raises(ValueError, match=r"y must be 1-D, got shape \(2, 1\)"):
+        check_1d("y", np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="y must not be empty"):
+        check_1d("y", [])

@@ -33,6 +33,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from lessons_lib.seeding import MAX_BASE_SEED
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -56,11 +58,12 @@ def chapters(root: Path = ROOT) -> list[Path]:
 def fresh_seeds(n: int) -> list[int]:
     """``n`` distinct base seeds drawn from the operating system's randomness.
 
-    They lie in [1000, 10**6), away from the small seeds the build (0) and CI (1) use.
+    They lie in [1000, MAX_BASE_SEED], away from the small seeds the build (0) and CI
+    (1) use; larger base seeds would give repetition seeds of 2**32 or more.
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    return random.SystemRandom().sample(range(1000, 10**6), n)
+    return random.SystemRandom().sample(range(1000, MAX_BASE_SEED + 1), n)
 
 
 def _first_error_line(err: Exception) -> str:

@@ -73,6 +73,19 @@ POLYNOMIAL_MISTAKES: tuple[Mistake, ...] = (
         "column j holds j ** x: base and exponent are swapped; it should hold x ** j.",
     ),
     Mistake(
+        "constant_column_last",
+        lambda x, d: np.column_stack(
+            [np.asarray(x, dtype=float) ** j for j in range(1, d + 1)] + [np.ones(len(x))]
+        ),
+        "the constant column of ones is last: column j holds x**j, so the ones come first "
+        "(column 0).",
+    ),
+    Mistake(
+        "x_standardized",
+        lambda x, d: ((np.asarray(x, float) - np.mean(x)) / np.std(x))[:, None] ** np.arange(d + 1),
+        "you standardized x before taking powers: the design matrix holds powers of x itself.",
+    ),
+    Mistake(
         "x_cast_to_int",
         lambda x, d: np.asarray(x).astype(int)[:, None] ** np.arange(d + 1),
         "x was cast to integers (astype(int) drops the fractional part): keep x as floats "
@@ -145,6 +158,24 @@ def _with_variance(variance: Callable[..., float]) -> Callable[..., tuple[float,
 
 
 BIAS_VARIANCE_MISTAKES: tuple[Mistake, ...] = (
+    Mistake(
+        "bias_not_squared_root",
+        _with_bias(lambda P, f: float(np.sqrt(np.mean((np.mean(P, 0) - f) ** 2)))),
+        "bias²: that is its square root (the root-mean-square bias); return the squared "
+        "bias itself.",
+    ),
+    Mistake(
+        "mean_fit_over_points",
+        _with_bias(lambda P, f: float(np.mean((np.mean(P, axis=1, keepdims=True) - f) ** 2))),
+        "bias²: you averaged each fit over the points (axis 1); the mean fit averages the "
+        "training sets at each point (axis 0).",
+    ),
+    Mistake(
+        "variance_of_mean_fit",
+        _with_variance(lambda P, f: float(np.var(np.mean(P, 0)))),
+        "variance: that is the spread of the mean fit over the points; take the spread over "
+        "training sets (axis 0) at each point, then average over points.",
+    ),
     Mistake(
         "swapped",
         lambda P, f: _bv_reference(P, f)[::-1],

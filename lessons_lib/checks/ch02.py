@@ -69,6 +69,7 @@ def _manual(
     output: str = "bce",
     transpose: str = "",
     keep_bias_axis: bool = False,
+    inputs: str = "",
 ) -> dict[str, np.ndarray]:
     """Hand-written gradients with one switch per typical mistake."""
     m = X.shape[1]
@@ -89,15 +90,23 @@ def _manual(
             "of_z": 1.0 - Z1**2,
             "none": np.ones_like(Z1),
             "sigmoid": A1 * (1.0 - A1),
+            "a_squared": A1**2,
             "one_minus_a_squared": (1.0 - A1) ** 2,
             "tanh_of_a": 1.0 - np.tanh(A1) ** 2,
         }[derivative]
     )
-    grads = {"W2": d2 @ A1.T, "b2": d2, "W1": d1 @ X.T, "b1": d1}
+    grads = {
+        "W2": d2 @ (Z1 if "W2:Z1" in inputs else A1).T,
+        "b2": d2,
+        "W1": d1 @ (A1 if "W1:A1" in inputs else X).T,
+        "b1": d1,
+    }
     if scale == "twice":
         grads["b2"], grads["b1"] = d2.mean(axis=1, keepdims=True), d1.mean(axis=1, keepdims=True)
     elif not keep_bias_axis:
         grads["b2"], grads["b1"] = d2.sum(axis=1, keepdims=True), d1.sum(axis=1, keepdims=True)
+    if "b:sum" in inputs:  # the biases summed without the 1/m
+        grads["b2"], grads["b1"] = grads["b2"] * m, grads["b1"] * m
     for name in transpose.split():
         grads[name] = grads[name].T
     return grads
@@ -154,6 +163,28 @@ BACKWARD_MISTAKES: tuple[Mistake, ...] = (
         lambda X, Y, p: _manual(X, Y, p, derivative="tanh_of_a"),
         "you wrote 1 − tanh(A1)²: A1 is already tanh(Z1), so tanh was applied twice; the "
         "derivative is 1 − A1² (or 1 − tanh(Z1)²).",
+    ),
+    Mistake(
+        "a_squared",
+        lambda X, Y, p: _manual(X, Y, p, derivative="a_squared"),
+        "you multiplied by A1²: tanh's derivative is 1 − A1² (the 1 − is missing).",
+    ),
+    Mistake(
+        "w2_from_z1",
+        lambda X, Y, p: _manual(X, Y, p, inputs="W2:Z1"),
+        "the gradient for W2 uses Z1: the output layer's input is the activation A1, so "
+        "∂L/∂W2 = δ⁽²⁾·A1ᵀ.",
+    ),
+    Mistake(
+        "w1_from_a1",
+        lambda X, Y, p: _manual(X, Y, p, inputs="W1:A1"),
+        "the gradient for W1 uses A1: the hidden layer's input is X, so ∂L/∂W1 = δ⁽¹⁾·Xᵀ.",
+    ),
+    Mistake(
+        "bias_without_mean",
+        lambda X, Y, p: _manual(X, Y, p, inputs="b:sum"),
+        "the bias gradients are m times too large: the weight gradients carry the 1/m of "
+        "the mean, the bias gradients must too.",
     ),
     Mistake(
         "summed_loss",

@@ -96,6 +96,17 @@ L2_MISTAKES: tuple[Mistake, ...] = (
         lambda W, g, lr, lam, m: g + lam / m * W,
         "that is the penalized gradient; return the new weights after one step.",
     ),
+    Mistake(
+        "penalty_without_w",
+        lambda W, g, lr, lam, m: W - lr * (g + lam / m),
+        "the penalty's gradient is (λ/m)·W, a matrix: you added the number λ/m instead (times W).",
+    ),
+    Mistake(
+        "data_gradient_divided_by_m",
+        lambda W, g, lr, lam, m: W - lr * (g + lam * W) / m,
+        "you divided grad_W by m too: grad_W is already the gradient of the data loss; only "
+        "λ is divided by m.",
+    ),
 )
 
 L2_UPDATE = Exercise(

@@ -95,6 +95,21 @@ PENALTY_MISTAKES: tuple[Mistake, ...] = (
         lambda w, a, b: a * np.abs(w) + b * np.asarray(w) ** 2,
         "that is the penalty itself, entry by entry; return its derivative.",
     ),
+    Mistake(
+        "l2_part_squared",
+        lambda w, a, b: a * _s(w) + b * np.asarray(w, dtype=float) ** 2,
+        "the L2 part is λ₂w², the penalty itself: its derivative is 2λ₂w.",
+    ),
+    Mistake(
+        "l1_doubled",
+        lambda w, a, b: 2 * a * _s(w) + 2 * b * np.asarray(w, dtype=float),
+        "the L1 part has a factor 2 it should not have: the slope of λ₁|w| is λ₁·sign(w).",
+    ),
+    Mistake(
+        "l2_without_w",
+        lambda w, a, b: a * _s(w) + 2 * b,
+        "the L2 part is 2λ₂ times w: you added the number 2λ₂ to every entry.",
+    ),
 )
 
 
@@ -203,6 +218,17 @@ SOFT_MISTAKES: tuple[Mistake, ...] = (
         "shift_by_2t",
         lambda v, t: np.sign(v) * np.maximum(np.abs(v) - 2 * t, 0.0),
         "you shift by 2t; the shift (and the zeroed band) is t.",
+    ),
+    Mistake(
+        "shift_by_half_t",
+        lambda v, t: np.sign(v) * np.maximum(np.abs(v) - t / 2, 0.0),
+        "you shift by t/2; the shift (and the zeroed band) is t.",
+    ),
+    Mistake(
+        "np_max_instead_of_maximum",
+        lambda v, t: np.sign(v) * np.max(np.abs(v) - t, 0),
+        "np.max(a, 0) is the largest entry (0 is its axis), not an entrywise maximum: use "
+        "np.maximum(np.abs(v) - t, 0).",
     ),
 )
 

@@ -95,6 +95,17 @@ DECAY_MISTAKES: tuple[Mistake, ...] = (
         lambda w, b, gw, gb, lr, lam, n: _decay_reference(w, b, gw, gb, lr, lam, n)[::-1],
         "return the pair in the order (w_new, b_new).",
     ),
+    Mistake(
+        "lam_times_n",
+        _w_only(lambda w, gw, lr, lam, n: (1 - lr * lam * n) * w - lr * gw),
+        "λ is multiplied by n; divide it: the factor is 1 − ηλ/n.",
+    ),
+    Mistake(
+        "decay_on_gradient",
+        _w_only(lambda w, gw, lr, lam, n: w - lr * gw * (1 - lr * lam / n)),
+        "the decay factor multiplies the gradient step; it multiplies the weights: "
+        "(1 − ηλ/n)·w − η·grad_w.",
+    ),
 )
 
 

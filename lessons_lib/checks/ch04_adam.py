@@ -72,6 +72,8 @@ def _adam(
     v_hat = v_new / (1 - b2**tc) if correct in ("both", "v") else v_new
     if penalty == "after_moments":
         m_hat = m_hat + wd * w
+    if returned == "step_old":  # the step taken with the moving averages passed in
+        m_hat, v_hat = m / (1 - b1**tc), v / (1 - b2**tc)
     w_new = w - lr * m_hat / (np.sqrt(v_hat + eps) if eps_inside else np.sqrt(v_hat) + eps)
     if penalty == "decoupled":
         w_new = w_new - lr * wd * w
@@ -177,12 +179,24 @@ ADAM_L2_MISTAKES: tuple[Mistake, ...] = (
         "w is right, but return the moving averages m and v without bias correction "
         "(the corrected m̂, v̂ are only used for the step).",
     ),
+    Mistake(
+        "step_from_old_moments",
+        _variant(returned="step_old"),
+        "the step uses the moving averages passed in: update m and v first, then step with "
+        "the new, bias-corrected ones.",
+    ),
 )
 
 
 def _adam_l2_fallback(value: tuple, want: tuple, case: Case) -> str:
     """Name the parts that differ and print those parts only."""
     names = ("w", "m", "v")
+    if not all(np.all(np.isfinite(part)) for part in value):
+        return (
+            "your result contains nan or inf: a square root of a negative v (v averages the "
+            "*squared* gradient) or a division by zero (at t = 1 the bias correction is "
+            "1 − β₁¹ = 0.1, not 1 − β₁⁰ = 0)."
+        )
     bad = wrong_parts(value, want, names, FLOAT64)
     shown = "; ".join(
         f"expected {name} = {np.round(want[i], 6).tolist()}, got {np.round(value[i], 6).tolist()}"

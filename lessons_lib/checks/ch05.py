@@ -138,6 +138,13 @@ DROPOUT_MISTAKES: tuple[Mistake, ...] = (
         "the training flag is ignored: in eval mode (training=False) return x unchanged, "
         "no mask and no scaling.",
     ),
+    Mistake(
+        "returns_mask",
+        lambda x, p, training, generator: (
+            (torch.rand(x.shape, generator=generator) >= p).to(x.dtype) if training and p > 0 else x
+        ),
+        "you returned the mask (0s and 1s) instead of x times the mask, divided by 1 − p.",
+    ),
 )
 
 

@@ -114,6 +114,16 @@ PENALTY_MISTAKES: tuple[Mistake, ...] = (
         _pen(lambda p: p / (1 - p), reduce=np.mean),
         "sum the terms over the features j; averaging them divides by the number of features.",
     ),
+    Mistake(
+        "no_dropout_factor",
+        _pen(lambda p: 1.0),
+        "the dropout factor p/(1 − p) is missing: Σ_j w_j²·mean_i x_ij² is multiplied by it.",
+    ),
+    Mistake(
+        "std_of_feature",
+        lambda X, w, p: float(p / (1 - p) * np.sum(np.asarray(w) ** 2 * np.std(X, axis=0))),
+        "use the mean of x_ij² (the second moment), not the standard deviation of feature j.",
+    ),
 )
 
 DROPOUT_PENALTY = Exercise(

@@ -187,6 +187,12 @@ BATCH_NORM_MISTAKES: tuple[Mistake, ...] = (
         _bn_variant(eval_stats="batch"),
         "in eval mode normalize with the running statistics, not the batch ones.",
     ),
+    Mistake(
+        "variances_swapped",
+        _bn_variant(y_var="unbiased", rv_var="biased"),
+        "the two variances are swapped: y uses the biased batch variance, the running "
+        "variance is updated with the unbiased one (N·L − 1 in the denominator).",
+    ),
 )
 
 

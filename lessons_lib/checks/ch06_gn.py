@@ -116,6 +116,20 @@ GROUP_NORM_MISTAKES: tuple[Mistake, ...] = (
         _grouped(center=False),
         "subtract each group's mean before dividing by its standard deviation.",
     ),
+    Mistake(
+        "across_groups",
+        lambda x, G, eps=1e-5: _norm(x.reshape(x.shape[0], G, -1), 1, eps=eps).reshape(x.shape),
+        "your statistics run across the groups (dim 1 of the (N, G, -1) view): take them "
+        "within each group, over dim 2.",
+    ),
+    Mistake(
+        "channels_not_positions",
+        lambda x, G, eps=1e-5: _norm(
+            x.reshape(x.shape[0], G, x.shape[1] // G, x.shape[2]), 2, eps=eps
+        ).reshape(x.shape),
+        "your statistics cover the group's channels at each position only: a group's mean "
+        "and variance run over its channels and positions together.",
+    ),
 )
 
 GROUP_NORM = Exercise(

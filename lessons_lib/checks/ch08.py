@@ -124,6 +124,11 @@ MIXUP_MISTAKES: tuple[Mistake, ...] = (
         "the mixed targets are soft: keep the weights lam and 1 − lam instead of rounding "
         "to one class.",
     ),
+    Mistake(
+        "max_of_lam",
+        lambda x, t, lam, p: _mix(x, t, torch.maximum(lam, 1 - lam), p),
+        "you used max(lam, 1 − lam); use lam[i] itself as the weight of example i.",
+    ),
 )
 
 

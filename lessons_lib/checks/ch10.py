@@ -107,6 +107,17 @@ CLIP_MISTAKES: tuple[Mistake, ...] = (
         _scaled(lambda grads, c: min(1.0, c / _total(grads) ** 2)),
         "you compared the *squared* norm with max_norm: take the square root first.",
     ),
+    Mistake(
+        "root_of_sum_of_norms",
+        _scaled(lambda grads, c: min(1.0, c / sum(float(g.norm()) for g in grads) ** 0.5)),
+        "the joint norm is the square root of the sum of all *squared* entries, not the "
+        "square root of the sum of the tensors' norms.",
+    ),
+    Mistake(
+        "first_tensor_only",
+        lambda grads, c: [grads[0] * min(1.0, c / _total(grads))] + list(grads[1:]),
+        "only the first tensor was scaled: every tensor takes the same factor.",
+    ),
 )
 
 
@@ -220,6 +231,12 @@ MAX_NORM_MISTAKES: tuple[Mistake, ...] = (
             W.norm(dim=1, keepdim=True) > c, W / W.norm(dim=1, keepdim=True), W
         ),
         "your long rows end with norm 1, not c: scale them by c / ||w||.",
+    ),
+    Mistake(
+        "l1_norm",
+        lambda W, c: W * torch.clamp(c / W.abs().sum(dim=1, keepdim=True), max=1.0),
+        "you used each row's L1 norm (the sum of absolute values); max-norm uses the "
+        "Euclidean norm, the square root of the sum of squares.",
     ),
 )
 

@@ -223,13 +223,23 @@ class Exercise:
         Agreeing on the failing case alone is not enough: two mistakes can give the same
         wrong answer on one input, and the message must name the one actually made.
         """
+        found = self.candidates(answers, cases, failed, first=True)
+        return found[0] if found else None
+
+    def candidates(
+        self, answers: dict[int, Any], cases: Sequence[Case], failed: int, first: bool = False
+    ) -> list[Mistake]:
+        """Every known mistake that explains the learner's answers (see :meth:`diagnose`)."""
+        found = []
         for mistake in self.mistakes:
             try:
                 if self._matches(mistake, answers, cases, failed):
-                    return mistake
+                    found.append(mistake)
             except Exception:  # noqa: BLE001 - a mistake that cannot run on these cases
                 continue
-        return None
+            if first and found:
+                break
+        return found
 
     def _matches(
         self, mistake: Mistake, answers: dict[int, Any], cases: Sequence[Case], failed: int
@@ -289,9 +299,13 @@ class Exercise:
                 continue
             answers = self._answers(fn, cases, skip=index)
             answers[index] = (value, tol)
-            mistake = self.diagnose(answers, cases, index)
-            if mistake is not None:
-                return Feedback(self.name, False, prefix + mistake.hint)
+            found = self.candidates(answers, cases, index)
+            hints = list(dict.fromkeys(m.hint for m in found))
+            if len(hints) == 1:
+                return Feedback(self.name, False, prefix + hints[0])
+            if hints:  # several slips give this very answer: name each candidate
+                listed = " Or: ".join(hints)
+                return Feedback(self.name, False, f"{prefix}two or more slips fit: {listed}")
             shape = shape_problem(value, want, self.parts)
             if shape is not None:
                 return Feedback(self.name, False, prefix + shape)

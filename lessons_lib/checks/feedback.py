@@ -80,8 +80,19 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
             exercise, False, f"{NOT_STARTED}: replace `raise NotImplementedError()` with your code."
         )
     except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
-        message = watch.violation or f"your function raised {type(err).__name__}: {err}"
-        return None, Feedback(exercise, False, message)
+        if watch.violation is not None:
+            return None, Feedback(exercise, False, watch.violation)
+        text = f"your function raised {type(err).__name__}: {err}"
+        if any(sign in str(err) for sign in _SHAPE_ERRORS):
+            text += (
+                " (shapes that do not line up: give a per-row or per-example quantity its own "
+                "axis, e.g. keepdim=True or [:, None], so that it broadcasts along the rest)"
+            )
+        return None, Feedback(exercise, False, text)
     if watch.violation is not None:
         return None, Feedback(exercise, False, watch.violation)
     return result, None
+
+
+#: Fragments of torch's and NumPy's broadcasting errors.
+_SHAPE_ERRORS = ("must match the size", "could not be broadcast", "operands could not")

@@ -6,6 +6,8 @@ First measure, with the tables grown on batch 1 (messages graded by ``expect``, 
 read): 82 wrong answers, all rejected; 33 messages name the mistake (40 %), 49 generic,
 none misleading; 46 right answers, all accepted; no crash. One answer filed as right
 ("prefix minimum") was wrong, and the check said so; it is filed as wrong below.
+Then the tables were grown on the generic ones (so this batch is no longer held out):
+73 of 82 named (89 %); the rest get the rule of the part that is wrong, or a shape.
 """
 
 # ruff: noqa: E731, N803, N806 - learners' answers, written as learners write them
@@ -472,7 +474,7 @@ wrong(C, "improvement when exactly min_delta", "more than|strict|<|equal|tie")(
 wrong(C, "returns len when never fired", "None")(lambda v, k, d: _ss(v, k, d, "len"))
 # Filed as right when written; it is wrong: an improvement is measured against the best
 # loss *recorded* (updated only on an improvement), not against the running minimum.
-wrong(C, "prefix minimum instead of the recorded best", "best|recorded|only on an improvement")(
+wrong(C, "prefix minimum instead of the recorded best", "lowest loss|last improvement|recorded")(
     lambda v, k, d: next(
         (
             i + 1
