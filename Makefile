@@ -6,6 +6,8 @@
 #   make student  student notebooks (solutions stripped) in _build/student
 #   make course   the nbgrader course in course/: source, gradebook, release
 #                 (STUDENTS="id1 id2" also adds students; book/instructors.md)
+#   make autograde ASSIGNMENT=05_dropout [JOBS=2]  autograde every submission with JOBS
+#                 processes, then report tampering and pending grades
 #   make sync     rewrite every notebook's Colab install cell from _config.yml
 #   make strip    remove outputs from the committed notebooks
 #   make assets   npm packages the site serves itself (MathJax, Mermaid, widgets) and axe-core
@@ -29,7 +31,11 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
+<<<<<<< HEAD
+.PHONY: install assets chromium book test student course autograde sync strip lint unit notebooks site launch robustness speed duplicates clean
+=======
 .PHONY: install assets chromium pdf bundle offline book test student course sync strip lint unit notebooks site launch robustness speed duplicates clean
+>>>>>>> main
 
 install: $(STAMP)
 
@@ -70,6 +76,14 @@ student: $(STAMP)
 STUDENTS ?=
 course: $(STAMP)
 	$(PY) tools/course_build.py $(if $(strip $(STUDENTS)),--students $(STUDENTS))
+
+# nbgrader autograde for every student of ASSIGNMENT, JOBS at a time (default: one per
+# core); the gradebook is SQLite, one writer at a time (tools/autograde.py explains).
+ASSIGNMENT ?=
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+autograde: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make autograde ASSIGNMENT=05_dropout [JOBS=2]"; exit 2; }
+	$(PY) tools/autograde.py $(ASSIGNMENT) --jobs $(JOBS)
 
 sync: $(STAMP)
 	$(PY) tools/sync_notebooks.py

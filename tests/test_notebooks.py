@@ -107,7 +107,7 @@ def test_exercises_have_solutions_checks_and_tests(path):
             after = cells[end + 1 : end + 3]
             assert "exercise-check" in tags(after[0]), f"{label}: no check cell after solution"
             assert after[1]["metadata"].get("nbgrader", {}).get("grade") is True
-            assert "### BEGIN HIDDEN TESTS" in source(after[1])
+            assert "grading.grade(" in source(after[1])
             assert "remove-cell" in tags(after[1])
     assert len(labels) >= 2, f"{path.name} has {len(labels)} exercises; the syllabus asks for 2+"
     assert all(lbl.startswith(f"ex-ch{path.stem[:2]}") for lbl in labels)

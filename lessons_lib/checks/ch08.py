@@ -173,14 +173,14 @@ _Y = torch.tensor([2, 0, 1, 2])
 
 def _smooth_cases() -> list[Case]:
     return [
-        Case((_Y.clone(), k, e), f"for k = {k} and eps = {e}")
+        Case((_Y.clone(), k, e), f"for k = {k} and smoothing = {e}")
         for k, e in ((3, 0.1), (5, 0.3), (3, 0.0))
     ]
 
 
-def _smooth_reference(y: torch.Tensor, num_classes: int, eps: float) -> torch.Tensor:
-    """PyTorch's convention: CrossEntropyLoss(label_smoothing=eps) equals the soft-target loss."""
-    return smooth_labels(y, num_classes, eps)
+def _smooth_reference(y: torch.Tensor, num_classes: int, smoothing: float) -> torch.Tensor:
+    """PyTorch's convention: CrossEntropyLoss(label_smoothing=s) equals the soft-target loss."""
+    return smooth_labels(y, num_classes, smoothing)
 
 
 def _oh(y: torch.Tensor, k: int) -> torch.Tensor:
@@ -191,29 +191,31 @@ SMOOTH_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "spread_over_others",
         lambda y, k, e: (1 - e) * _oh(y, k) + e / (k - 1) * (1 - _oh(y, k)),
-        "you spread eps over the k − 1 wrong classes. That is a valid variant, but PyTorch's "
-        "label_smoothing spreads eps over all k classes.",
+        "you spread the smoothing over the k − 1 wrong classes. That is a valid variant, "
+        "but PyTorch's label_smoothing spreads it over all k classes.",
     ),
     Mistake(
         "not_normalized",
         lambda y, k, e: _oh(y, k) + e / k,
-        "the rows no longer sum to 1: scale the one-hot part by (1 − eps).",
+        "the rows no longer sum to 1: scale the one-hot part by (1 − smoothing).",
     ),
-    Mistake("no_uniform_part", lambda y, k, e: (1 - e) * _oh(y, k), "add eps / k to every class."),
+    Mistake(
+        "no_uniform_part", lambda y, k, e: (1 - e) * _oh(y, k), "add smoothing / k to every class."
+    ),
     Mistake(
         "uniform_only_off_class",
         lambda y, k, e: (1 - e) * _oh(y, k) + e / k * (1 - _oh(y, k)),
-        "the true class also receives its share eps / k of the uniform part.",
+        "the true class also receives its share smoothing / k of the uniform part.",
     ),
     Mistake(
         "eps_swapped",
         lambda y, k, e: e * _oh(y, k) + (1 - e) / k,
-        "eps and 1 − eps are swapped: the one-hot part keeps weight 1 − eps.",
+        "smoothing and 1 − smoothing are swapped: the one-hot part keeps weight 1 − smoothing.",
     ),
     Mistake(
         "eps_ignored",
         lambda y, k, e: _oh(y, k),
-        "that is the plain one-hot encoding: smooth it with eps.",
+        "that is the plain one-hot encoding: apply the smoothing.",
     ),
 )
 
@@ -224,43 +226,44 @@ LABEL_SMOOTHING = Exercise(
     read=array_reader("the targets"),
     mistakes=SMOOTH_MISTAKES,
     success="matches PyTorch's convention: cross-entropy with these targets equals "
-    "nn.CrossEntropyLoss(label_smoothing=eps), for k = 3, 5 and eps = 0, 0.1, 0.3.",
+    "nn.CrossEntropyLoss(label_smoothing=smoothing), for k = 3, 5 and smoothing = 0, 0.1, 0.3.",
     fallback=lambda value, want, case: _smooth_fallback(value, want, case),
 )
 
 
 def _smooth_fallback(value: Any, want: Any, case: Case) -> str:
     """Say what differs: the row sums only when they are off, else where the mass sits."""
-    y, k, eps = case.args
+    y, k, smoothing = case.args
     sums = value.sum(axis=1)
     if not np.allclose(sums, 1.0, atol=1e-4):
         return (
             f"each row should sum to 1; yours sum to {np.round(sums, 4).tolist()}. The true class "
-            f"gets 1 − eps + eps/k = {1 - eps + eps / k:.4g}, every other class eps/k = "
-            f"{eps / k:.4g}."
+            f"gets 1 − smoothing + smoothing/k = {1 - smoothing + smoothing / k:.4g}, every "
+            f"other class smoothing/k = {smoothing / k:.4g}."
         )
     labels = np.asarray(y)
     if not np.array_equal(value.argmax(axis=1), labels):
         return (
             f"your rows sum to 1, but their largest entry is not at the label: for labels "
             f"{labels.tolist()} yours peak at {value.argmax(axis=1).tolist()}. Row i puts "
-            "1 − eps + eps/k on class y[i]."
+            "1 − smoothing + smoothing/k on class y[i]."
         )
     on = value[np.arange(len(labels)), labels]
     return (
         f"your rows sum to 1 and peak at the label, but the true class gets "
-        f"{np.round(on, 4).tolist()} instead of 1 − eps + eps/k = {1 - eps + eps / k:.4g} (and "
-        f"every other class should get eps/k = {eps / k:.4g}): PyTorch's convention scales "
-        "the one-hot part by 1 − eps and adds eps/k to every class, with no renormalization."
+        f"{np.round(on, 4).tolist()} instead of 1 − smoothing + smoothing/k = "
+        f"{1 - smoothing + smoothing / k:.4g} (and every other class should get smoothing/k = "
+        f"{smoothing / k:.4g}): PyTorch's convention scales the one-hot part by 1 − smoothing "
+        "and adds smoothing/k to every class, with no renormalization."
     )
 
 
 def check_label_smoothing(fn: Callable[[torch.Tensor, int, float], torch.Tensor]) -> Feedback:
-    """Check a learner's ``smooth(y, num_classes, eps)`` against PyTorch's convention.
+    """Check a learner's ``smooth(y, num_classes, smoothing)`` against PyTorch's convention.
 
     The targets, shape ``(N, num_classes)``, are compared with the soft targets for which
-    the cross-entropy equals ``nn.CrossEntropyLoss(label_smoothing=eps)``, for several
-    numbers of classes and values of ``eps`` (0 included).
+    the cross-entropy equals ``nn.CrossEntropyLoss(label_smoothing=smoothing)``, for several
+    numbers of classes and values of ``smoothing`` (0 included).
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from . import guard as _guard
+from .limits import AnswerTimeoutError, mark, time_limit
+from .limits import message as timeout_message
 
 NOT_STARTED = "not attempted yet"
 
@@ -52,8 +57,9 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
     """Call the learner's ``fn(*args)``; turn any exception into friendly feedback.
 
     Returns:
-        ``(result, None)`` on success, ``(None, feedback)`` if ``fn`` is not callable
-        or raised.
+        ``(result, None)`` on success, ``(None, feedback)`` if ``fn`` is not callable,
+        raised, did not return within :data:`.limits.ANSWER_SECONDS`, or ran code of
+        the course library (:mod:`.guard`).
     """
     if not callable(fn):
         return None, Feedback(
@@ -62,13 +68,20 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
             f"expected a function, got {type(fn).__name__}: pass the function itself "
             "(without calling it).",
         )
+    watch = _guard.LibraryGuard(boundary=(call_learner.__code__,), given=args)
     try:
-        return fn(*args), None
+        with time_limit(), watch if _guard.IN_CHECKS else contextlib.nullcontext():
+            result = fn(*args)
+    except AnswerTimeoutError as err:
+        mark(fn, err.seconds)
+        return None, Feedback(exercise, False, timeout_message(err.seconds))
     except NotImplementedError:
         return None, Feedback(
             exercise, False, f"{NOT_STARTED}: replace `raise NotImplementedError()` with your code."
         )
     except Exception as err:  # noqa: BLE001 - any learner error becomes feedback
+        if watch.violation is not None:
+            return None, Feedback(exercise, False, watch.violation)
         text = f"your function raised {type(err).__name__}: {err}"
         if any(sign in str(err) for sign in _SHAPE_ERRORS):
             text += (
@@ -76,6 +89,9 @@ def call_learner(exercise: str, fn: Callable[..., Any], *args: Any) -> tuple[Any
                 "axis, e.g. keepdim=True or [:, None], so that it broadcasts along the rest)"
             )
         return None, Feedback(exercise, False, text)
+    if watch.violation is not None:
+        return None, Feedback(exercise, False, watch.violation)
+    return result, None
 
 
 #: Fragments of torch's and NumPy's broadcasting errors.

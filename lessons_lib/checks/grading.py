@@ -10,12 +10,11 @@ kernel before the test, so any name the notebook defines can have been rebound
    have no effect on the grade; the notebook's own modules are left as they were (an
    in-place reload would give classes such as the course's layers a second identity
    and break ``isinstance`` in later cells);
-2. runs the check on the learner's answer and shows its feedback;
-3. raises :class:`AssertionError` with the feedback's message when the answer is not
-   correct, so the graded cell (and nbgrader's feedback report) says why.
-
-:func:`require_own_code` rejects an answer that is, or calls, a function of the course
-library instead of the learner's own code.
+2. runs the check on the learner's answer under the :class:`~.guard.LibraryGuard`, so an
+   answer that has the course library compute it (in any disguise the guard sees) fails;
+3. shows one verdict: the green feedback when the answer is correct, otherwise a
+   :class:`GradingError` whose whole display (in the notebook, ``nbgrader validate``
+   and nbgrader's feedback) is the check's message, wrapped, without a traceback.
 
 A graded cell imports this module afresh through :mod:`importlib` rather than using a
 name defined in the notebook::
@@ -34,12 +33,35 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-import types
+import textwrap
 from collections.abc import Callable
 from typing import Any
 
+from .limits import message as timeout_message
+from .limits import timed_out
+
 PACKAGE = "lessons_lib"
 _CHECK = re.compile(r"(?P<module>ch\d\d)\.(?P<function>check_\w+)")
+
+
+def _fresh(check: str) -> tuple[Callable[[Callable[..., Any]], Any], type]:
+    """The check function and the guard class, from private modules loaded from disk."""
+    match = _CHECK.fullmatch(check) if isinstance(check, str) else None
+    if match is None:
+        raise ValueError(
+            f"check must be 'chNN.check_name' (e.g. 'ch05.check_inverted_dropout'), got {check!r}"
+        )
+    ours = {k: m for k, m in sys.modules.items() if k == PACKAGE or k.startswith(PACKAGE + ".")}
+    for key in ours:
+        del sys.modules[key]
+    try:  # fresh copies, loaded from disk
+        module = importlib.import_module(f"{PACKAGE}.checks.{match['module']}")
+        guard = importlib.import_module(f"{PACKAGE}.checks.guard")
+    finally:
+        for key in [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]:
+            del sys.modules[key]
+        sys.modules.update(ours)
+    return getattr(module, match["function"]), guard.LibraryGuard
 
 
 def fresh_check(check: str) -> Callable[[Callable[..., Any]], Any]:
@@ -55,22 +77,37 @@ def fresh_check(check: str) -> Callable[[Callable[..., Any]], Any]:
         ValueError: if ``check`` is not of the form ``"chNN.check_name"``.
         AttributeError: if the chapter module has no such check.
     """
-    match = _CHECK.fullmatch(check) if isinstance(check, str) else None
-    if match is None:
-        raise ValueError(
-            f"check must be 'chNN.check_name' (e.g. 'ch05.check_inverted_dropout'), got {check!r}"
-        )
-    name = f"{PACKAGE}.checks.{match['module']}"
-    ours = {k: m for k, m in sys.modules.items() if k == PACKAGE or k.startswith(PACKAGE + ".")}
-    for key in ours:
-        del sys.modules[key]
-    try:
-        module = importlib.import_module(name)  # fresh copies, loaded from disk
-    finally:
-        for key in [k for k in sys.modules if k == PACKAGE or k.startswith(PACKAGE + ".")]:
-            del sys.modules[key]
-        sys.modules.update(ours)
-    return getattr(module, match["function"])
+    return _fresh(check)[0]
+
+
+#: Width of a verdict's lines: ``nbgrader validate`` cuts lines longer than its
+#: ``Validator.width`` (90) minus its indent (4) and 3 characters.
+WIDTH = 78
+
+
+class GradingError(AssertionError):
+    """An answer that did not earn its point; its display is the verdict alone.
+
+    IPython shows ``_render_traceback_()`` instead of a traceback, so the notebook,
+    ``nbgrader validate`` and the feedback page show the message, wrapped to
+    :data:`WIDTH` characters, and nothing of the grader's code or paths.
+    """
+
+    def __init__(self, exercise: str, message: str) -> None:
+        super().__init__(message)
+        self.exercise = exercise
+        self.message = message
+
+    def _render_traceback_(self) -> list[str]:
+        return verdict_lines(self.exercise, self.message)
+
+
+def verdict_lines(exercise: str, message: str, width: int = WIDTH) -> list[str]:
+    """The verdict on a failed answer as lines of at most ``width`` characters."""
+    lines = [f"✘ Not yet ({exercise}):"]
+    for paragraph in message.splitlines() or [""]:
+        lines += textwrap.wrap(paragraph, width, break_on_hyphens=False) or [""]
+    return lines
 
 
 def _show(feedback: Any) -> None:
@@ -82,104 +119,60 @@ def _show(feedback: Any) -> None:
     display(feedback)
 
 
+# The wrapper around a learner's answer, compiled outside the library's files: to every
+# guard (the check's own around each call, and grade's around the whole check) it is the
+# learner's side, and grade's guard knows it as where the learner's code starts.
+_WRAPPER = compile(
+    "def graded_answer(*args, **kwargs):\n    return answer(*args, **kwargs)\n",
+    "<graded answer>",
+    "exec",
+)
+
+
+def _guarded(answer: Callable[..., Any]) -> Callable[..., Any]:
+    """``answer`` behind a wrapper whose code marks where the learner's code starts."""
+    scope: dict[str, Any] = {"answer": answer}
+    exec(_WRAPPER, scope)  # noqa: S102 - our own constant code
+    return scope["graded_answer"]
+
+
+_BOUNDARY = (_guarded(print).__code__,)
+
+
 def grade(check: str, answer: Callable[..., Any]) -> None:
-    """Run the check ``check`` on ``answer``; raise if it does not pass.
+    """Run the check ``check`` on ``answer``; raise if it does not earn the point.
 
     Args:
         check: ``"chNN.check_name"``, e.g. ``"ch05.check_inverted_dropout"``.
         answer: the learner's function.
 
     Returns nothing (a graded cell must not end in a value: nbgrader would read it as
-    partial credit); the feedback is displayed instead.
+    partial credit); a correct answer's feedback is displayed instead.
 
     Raises:
-        AssertionError: with the feedback's message, when the answer is not correct.
+        GradingError: (an :class:`AssertionError`) with the check's message, when the
+            answer is not correct, runs code of the course library
+            (:mod:`~lessons_lib.checks.guard`), or already overran its time limit in the
+            visible check (it is not run again).
         ValueError: if ``check`` does not name a check.
 
     Example:
         >>> grade("ch01.check_polynomial_features", lambda x, d: 0)
         Traceback (most recent call last):
         ...
-        AssertionError: ...
+        lessons_lib.checks.grading.GradingError: ...
     """
-    feedback = fresh_check(check)(answer)
-    _show(feedback)
+    run, library_guard = _fresh(check)
+    exercise = check.split(".", 1)[1].removeprefix("check_").replace("_", " ")
+    seconds = timed_out(answer)
+    if seconds is not None:
+        raise GradingError(exercise, timeout_message(seconds))
+    guard = library_guard(boundary=_BOUNDARY)
+    with guard:
+        feedback = run(_guarded(answer) if callable(answer) else answer)
+    exercise = str(getattr(feedback, "exercise", exercise))
+    if guard.violation is not None:
+        raise GradingError(exercise, guard.violation)
     if getattr(feedback, "passed", False) is not True:
-        raise AssertionError(str(getattr(feedback, "message", feedback)))
-
-
-def _library_names(fn: Any, seen: set[int] | None = None) -> list[str]:
-    """Names of ``lessons_lib`` objects that ``fn``'s code uses (globals and closures)."""
-    seen = set() if seen is None else seen
-    code = getattr(fn, "__code__", None)
-    if code is None or id(code) in seen:
-        return []
-    seen.add(id(code))
-    found = []
-    scope = dict(getattr(fn, "__globals__", {}))
-    for cell_name, cell in zip(
-        code.co_freevars, getattr(fn, "__closure__", None) or (), strict=False
-    ):
-        try:
-            scope[cell_name] = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-
-    def codes(c: types.CodeType) -> list[types.CodeType]:
-        inner = [k for k in c.co_consts if isinstance(k, types.CodeType)]
-        return [c, *[d for k in inner for d in codes(k)]]
-
-    for c in codes(code):
-        for name in (*c.co_names, *c.co_freevars):
-            value = scope.get(name)
-            if value is None:
-                continue
-            if _from_library(value):
-                found.append(name)
-            elif isinstance(value, types.FunctionType) and value is not fn:
-                found += _library_names(value, seen)
-    return list(dict.fromkeys(found))
-
-
-def _from_library(value: Any) -> bool:
-    """Whether ``value`` is a module, function or class of the course library.
-
-    Objects the library made (a model, a data split) are data, not code: a learner's
-    function may use them.
-    """
-    if isinstance(value, types.ModuleType):
-        return value.__name__.split(".")[0] == PACKAGE
-    if not isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type)):
-        return False
-    module = getattr(value, "__module__", None)
-    return isinstance(module, str) and module.split(".")[0] == PACKAGE
-
-
-def require_own_code(answer: Callable[..., Any]) -> None:
-    """Raise if ``answer`` is, or calls, a function of the course library.
-
-    Args:
-        answer: the learner's function.
-
-    Raises:
-        AssertionError: naming the library function, if ``answer`` comes from
-            ``lessons_lib`` or its code uses an object imported from it.
-
-    Example:
-        >>> from lessons_lib.linear import polynomial_features
-        >>> require_own_code(polynomial_features)
-        Traceback (most recent call last):
-        ...
-        AssertionError: ...
-    """
-    if _from_library(answer):
-        raise AssertionError(
-            f"your answer is {answer.__module__}.{getattr(answer, '__name__', '')}, the "
-            "course library's function: write the function yourself."
-        )
-    used = _library_names(answer)
-    if used:
-        raise AssertionError(
-            f"your answer calls the course library ({', '.join(used)}): the exercise asks "
-            "you to write that part yourself."
-        )
+        raise GradingError(exercise, str(getattr(feedback, "message", feedback)))
+    _show(feedback)
