@@ -31,11 +31,7 @@ TEST_SEED ?= 1
 
 NPM_STAMP := node_modules/.installed
 
-<<<<<<< HEAD
-.PHONY: install assets chromium book test student course autograde sync strip lint unit notebooks site launch robustness speed duplicates clean
-=======
-.PHONY: install assets chromium pdf bundle offline book test student course sync strip lint unit notebooks site launch robustness speed duplicates clean
->>>>>>> main
+.PHONY: install assets chromium pdf bundle offline book test student course autograde sync strip lint unit notebooks site launch robustness speed duplicates clean
 
 install: $(STAMP)
 
