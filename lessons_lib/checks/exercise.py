@@ -21,7 +21,6 @@ check as if a learner had written it, must be rejected with its own hint.
 from __future__ import annotations
 
 import contextlib
-import copy
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,10 +28,13 @@ from typing import Any
 import numpy as np
 import torch
 
-from .answers import Tolerance, close, to_array, to_items, to_number, tolerance
+from .answers import Tolerance, close, tolerance
 from .feedback import Feedback, call_learner
-
-Reader = Callable[[Any, "Case"], Any]
+from .values import Reader, all_finite, conform, copy_value, shape_problem
+from .values import array_reader as array_reader  # re-exported: the chapters' checks
+from .values import number_reader as number_reader
+from .values import tuple_reader as tuple_reader
+from .values import wrong_parts as wrong_parts
 
 #: The message for an answer that is ``None`` where a value was expected.
 NONE_RETURNED = (
@@ -79,65 +81,7 @@ class Case:
 
     def fresh(self) -> tuple[Any, ...]:
         """A deep copy of the arguments (tensors cloned, generators with the same state)."""
-        return tuple(_copy(a) for a in self.args)
-
-
-def _copy(value: Any) -> Any:
-    if isinstance(value, torch.Generator):
-        return torch.Generator().set_state(value.get_state())
-    if isinstance(value, torch.Tensor):
-        return value.detach().clone()
-    if isinstance(value, torch.nn.Module):
-        return copy.deepcopy(value)  # with its mode (eval) and its parameters
-    return copy.deepcopy(value)
-
-
-def _conform(value: Any, want: Any) -> Any:
-    """Let a size-1 array stand for a size-1 array of another shape (0.5 for [[0.5]])."""
-    if isinstance(value, np.ndarray) and isinstance(want, np.ndarray):
-        if value.shape != want.shape and value.size == 1 and want.size == 1:
-            return value.reshape(want.shape)
-        return value
-    if isinstance(value, tuple) and isinstance(want, tuple) and len(value) == len(want):
-        return tuple(_conform(v, w) for v, w in zip(value, want, strict=True))
-    if isinstance(value, dict) and isinstance(want, dict):
-        return {k: _conform(v, want.get(k)) for k, v in value.items()}
-    return value
-
-
-def _finite(value: Any) -> bool:
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, tuple):
-        return all(_finite(v) for v in value)
-    if value is None:
-        return True
-    try:
-        return bool(np.all(np.isfinite(np.asarray(value, dtype=np.float64))))
-    except Exception:  # noqa: BLE001
-        return False
-
-
-def shape_problem(value: Any, want: Any, parts: Sequence[str] = ()) -> str | None:
-    """A sentence naming the first part whose shape differs from the expected one."""
-    if isinstance(value, tuple) and isinstance(want, tuple):
-        names = list(parts) or [f"value {i + 1}" for i in range(len(want))]
-        for name, v, w in zip(names, value, want, strict=False):
-            problem = shape_problem(v, w)
-            if problem is not None:
-                return f"{name}: {problem}"
-        return None
-    if isinstance(value, dict) and isinstance(want, dict):
-        for key in want:
-            problem = shape_problem(value.get(key), want[key])
-            if problem is not None:
-                return f"{key}: {problem}"
-        return None
-    if isinstance(value, np.ndarray) and isinstance(want, np.ndarray):
-        if value.shape != want.shape:
-            hint = " It looks transposed." if value.shape == want.shape[::-1] else ""
-            return f"the shape should be {want.shape}, got {value.shape}.{hint}"
-    return None
+        return tuple(copy_value(a) for a in self.args)
 
 
 @contextlib.contextmanager
@@ -212,7 +156,7 @@ class Exercise:
                 continue
             value = self.read(got, case)
             if not isinstance(value, str):
-                out[i] = (_conform(value, self.expected(case)), tolerance(got))
+                out[i] = (conform(value, self.expected(case)), tolerance(got))
         return out
 
     def diagnose(
@@ -252,7 +196,7 @@ class Exercise:
         for i, (value, tol) in answers.items():
             case, want = cases[i], self.expected(cases[i])
             try:
-                wrong = _conform(self.read(self._run(mistake.answer, case), case), want)
+                wrong = conform(self.read(self._run(mistake.answer, case), case), want)
             except Exception:  # noqa: BLE001 - the mistake's formula fails on this input
                 wrong = "undefined"
             if isinstance(wrong, str):
@@ -263,7 +207,7 @@ class Exercise:
                 return False
             if self.agree(value, wrong, case, tol):
                 continue
-            if not _finite(wrong) and self.agree(value, want, case, tol):
+            if not all_finite(wrong) and self.agree(value, want, case, tol):
                 continue
             return False
         return True
@@ -293,7 +237,7 @@ class Exercise:
                     value = NONE_RETURNED
                 return Feedback(self.name, False, prefix + value)
             want = self.expected(case)
-            value = _conform(value, want)
+            value = conform(value, want)
             tol = tolerance(got)
             if self.agree(value, want, case, tol):
                 continue
@@ -311,45 +255,3 @@ class Exercise:
                 return Feedback(self.name, False, prefix + shape)
             return Feedback(self.name, False, prefix + self.fallback(value, want, case))
         return Feedback(self.name, True, self.success)
-
-
-def wrong_parts(value: Any, want: Any, parts: Sequence[str], tol: Tolerance) -> list[str]:
-    """Names of the parts of a tuple answer that do not agree with the reference."""
-    return [name for name, v, w in zip(parts, value, want, strict=False) if not close(v, w, tol)]
-
-
-def array_reader(what: str = "the result") -> Reader:
-    """A reader for an answer that is one array (any shape; shapes are compared later)."""
-
-    def read(got: Any, case: Case) -> Any:
-        return to_array(got, None, what)
-
-    return read
-
-
-def number_reader(what: str = "the result") -> Reader:
-    """A reader for an answer that is one number."""
-
-    def read(got: Any, case: Case) -> Any:
-        return to_number(got, what)
-
-    return read
-
-
-def tuple_reader(parts: Sequence[str], numbers: bool = False) -> Reader:
-    """A reader for a tuple of arrays (or of numbers) named ``parts``."""
-    what = "(" + ", ".join(parts) + ")"
-
-    def read(got: Any, case: Case) -> Any:
-        items = to_items(got, len(parts), what)
-        if isinstance(items, str):
-            return items
-        out = []
-        for name, item in zip(parts, items, strict=True):
-            v = to_number(item, name) if numbers else to_array(item, None, name)
-            if isinstance(v, str):
-                return v
-            out.append(v)
-        return tuple(out)
-
-    return read
