@@ -22,6 +22,7 @@ checks both):
     stats: mean and spread over seeds, paired comparisons, bias-variance (ch. 1).
     plotting: the course style, learning curves and decision boundaries (ch. 1).
     widgets: a parameter sweep, live in Jupyter and a static figure on the site (ch. 1).
+    prose: ``glue``, numbers a lesson computes quoted in its text by myst-nb (ch. 1).
     penalties: L1, L2 and elastic-net penalties, the tensors they act on, decay groups (ch. 2).
     proximal: soft-thresholding and the proximal L1 step (ch. 3).
     stacked: many small networks evaluated at once, one per seed (ch. 3).
