@@ -118,6 +118,12 @@ def test_modules_stay_short(module):
     assert lines <= MAX_LINES, f"lessons_lib/{module}.py has {lines} lines, over {MAX_LINES}"
 
 
+@pytest.mark.parametrize("module", sorted(p.stem for p in (PACKAGE / "checks").glob("*.py")))
+def test_check_modules_stay_short(module):
+    lines = len((PACKAGE / "checks" / f"{module}.py").read_text(encoding="utf-8").splitlines())
+    assert lines <= MAX_LINES, f"lessons_lib/checks/{module}.py has {lines} lines, over {MAX_LINES}"
+
+
 def test_the_checks_find_what_they_look_for():
     # The helpers above must see a backwards and a private import when there is one.
     assert ("augmentation", ["check_images", "random_boxes"]) in [

@@ -170,3 +170,14 @@ def test_tables_a_cell_prints_are_tables_on_the_page(chapter):
     assert html_tables >= _markdown_tables_printed(chapter)
     prose = re.sub(r"<[^>]+>", " ", re.sub(r"<pre.*?</pre>", "", html, flags=re.S))
     assert not re.search(r"\|\s*:?-{3,}\s*\|", unescape(prose)), "a pipe table shows as text"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_solutions_show_no_nbgrader_markers_and_check_outputs_are_introduced(chapter):
+    """The site's solution code has no marker lines; a check's output says whose it is."""
+    html, _ = page(f"book/{chapter}")
+    visible = re.sub(r"<!--.*?-->", "", html, flags=re.S)
+    assert not re.search(r"### (BEGIN|END) (SOLUTION|HIDDEN TESTS)", visible)
+    checks = html.count('class="cell tag_exercise-check')
+    assert checks >= 1, f"{chapter}: no check cell on the page"
+    assert html.count('<p class="check-note">') == checks
