@@ -74,6 +74,11 @@ def test_directives_and_labels_become_markdown(book):
     assert raw_myst_lines(text) != []
 
 
+def test_glued_numbers_show_their_stored_name(book):
+    text = "a ratio of {glue:text}`ch03_ratio:.2f` over {glue}`ch03_n` seeds"
+    assert convert(book, text) == "a ratio of `ch03_ratio` over `ch03_n` seeds"
+
+
 def test_math_stays(book):
     text = "$$\n\\tilde h_i = \\frac{m_i h_i}{1 - p}\n$$ and $x^2$"
     assert convert(book, text) == text

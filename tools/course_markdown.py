@@ -11,6 +11,8 @@ student notebooks (:mod:`course_build`) this module rewrites them:
 * ``{admonition}``, ``{note}``, ``{tip}``, ``{warning}`` … fences → a bold title and a
   blockquote; ``{exercise}`` → an ``### Exercise:`` heading; ``{mermaid}`` → a link to
   the page that draws the diagram; ``{math}`` → ``$$ … $$``;
+* ``{glue:text}`name:.2f``` (a number the lesson computes) → ```name```, the variable's
+  stored name without its format;
 * any other role or directive is reduced to its text, so nothing raw is left
   (:func:`raw_myst_lines` finds what would be).
 """
@@ -191,6 +193,10 @@ class Converter:
                 title = f"the figure “{caption.rstrip('.:;')}”"
             title = (title or target).replace("%s", "").strip()
             return f"[{title}]({self.book.url(page, target)})"
+        if name.startswith("glue"):
+            # A number the lesson computes (lessons_lib.prose.glue): the notebook shows the
+            # name it is stored under; running the cells prints the value.
+            return f"`{text.split('::')[-1].split(':')[0]}`"
         return f"`{text}`" if name not in {"math"} else f"${text}$"
 
     # Directives --------------------------------------------------------------------
