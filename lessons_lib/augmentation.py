@@ -39,7 +39,7 @@ def _uniform(n: int, low: float, high: float, generator: torch.Generator | None)
 def affine(
     x: torch.Tensor, angle: torch.Tensor, scale: torch.Tensor, shift: torch.Tensor
 ) -> torch.Tensor:
-    """Rotate by ``angle`` (degrees, anticlockwise), zoom by ``scale``, shift by ``shift`` pixels.
+    """Rotate by ``angle`` degrees anticlockwise, zoom by ``scale``, shift by ``shift``.
 
     One set of parameters per image: ``angle`` and ``scale`` of shape ``(N,)``,
     ``shift`` of shape ``(N, 2)`` as ``(right, down)`` in pixels. ``scale > 1`` enlarges
@@ -55,13 +55,14 @@ def affine(
     n, h, w = x.shape
     rad = angle.to(x.dtype) * math.pi / 180
     cos, sin = torch.cos(rad) / scale, torch.sin(rad) / scale
-    # theta maps output coordinates to input coordinates in [-1, 1] (grid_sample's frame).
-    theta = torch.zeros(n, 2, 3, dtype=x.dtype)
-    theta[:, 0, 0], theta[:, 0, 1] = cos, -sin
-    theta[:, 1, 0], theta[:, 1, 1] = sin, cos
-    theta[:, 0, 2] = -2 * shift[:, 0].to(x.dtype) / w
-    theta[:, 1, 2] = -2 * shift[:, 1].to(x.dtype) / h
-    grid = F.affine_grid(theta, [n, 1, h, w], align_corners=False)
+    # The 2x3 matrix of the whole map (PyTorch calls it theta): output coordinates to
+    # input coordinates in [-1, 1], the frame of grid_sample.
+    matrix = torch.zeros(n, 2, 3, dtype=x.dtype)
+    matrix[:, 0, 0], matrix[:, 0, 1] = cos, -sin
+    matrix[:, 1, 0], matrix[:, 1, 1] = sin, cos
+    matrix[:, 0, 2] = -2 * shift[:, 0].to(x.dtype) / w
+    matrix[:, 1, 2] = -2 * shift[:, 1].to(x.dtype) / h
+    grid = F.affine_grid(matrix, [n, 1, h, w], align_corners=False)
     out = F.grid_sample(
         x[:, None], grid, mode="bilinear", padding_mode="zeros", align_corners=False
     )

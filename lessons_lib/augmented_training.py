@@ -3,8 +3,10 @@
 One of the course's training loops (see :mod:`lessons_lib.training` for the family):
 like :func:`~lessons_lib.training.train` it shuffles mini-batches with a seeded
 generator and steps one of :mod:`lessons_lib.optimizers`, but each batch passes through
-``transform`` first, so the network never sees the same image twice; it also trains a
-stack of independent models (:class:`~lessons_lib.convnet.StackedConvNet`) at once.
+``transform`` first, so the network sees a freshly drawn version of each image at every
+step (a discrete transform, such as a whole-pixel shift, can draw the same version
+again; ``transform=None`` trains on the originals). It also trains a stack of
+independent models (:class:`~lessons_lib.convnet.StackedConvNet`) at once.
 """
 
 from __future__ import annotations

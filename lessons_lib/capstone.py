@@ -92,6 +92,8 @@ class Result:
         chosen: for a tuned configuration, the strength chosen for each seed.
         clip_active: with gradient clipping, the share of the steps in which it
             changed the step, per seed.
+        grid_clip_active: for a tuned clipping configuration, that share for every
+            grid point, ``(grid points, seeds)``.
     """
 
     config: Config
@@ -105,6 +107,7 @@ class Result:
     members: np.ndarray | None = None
     chosen: np.ndarray | None = None
     clip_active: np.ndarray | None = None
+    grid_clip_active: np.ndarray | None = None
 
     @property
     def gap(self) -> np.ndarray:
@@ -281,4 +284,5 @@ def tune_strength(
         members=members,
         chosen=np.array(grid)[best],
         clip_active=None if r.clip_active is None else r.clip_active[members],
+        grid_clip_active=None if r.clip_active is None else r.clip_active.reshape(g, k),
     )

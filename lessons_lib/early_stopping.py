@@ -37,8 +37,9 @@ class EarlyStopping(Callback):
     A tie is not an improvement. Each epoch without improvement increases a counter
     ``wait``; an improvement resets it to 0. Training stops at the end of the epoch at
     which ``wait`` reaches ``max(patience, 1)``, i.e. ``patience`` epochs after the best
-    one (the first non-improving epoch when ``patience`` is 0 or 1, as in Keras). A NaN
-    value stops training at once: nothing after a diverged step can be trusted.
+    one (the first non-improving epoch when ``patience`` is 0 or 1, as in Keras). A value
+    that is not finite (NaN or infinity) stops training at once: nothing after a diverged
+    step can be trusted.
 
     With ``restore_best_weights=True`` a copy of the model's ``state_dict`` is kept at
     every improvement and loaded back when training ends (early stop or not), so the
@@ -112,7 +113,7 @@ class EarlyStopping(Callback):
         """Record one epoch's value; return ``True`` if training should stop now."""
         value = float(value)
         self.epoch += 1
-        if math.isnan(value):
+        if not math.isfinite(value):
             self.stopped_epoch = self.epoch
             return True
         if self.is_improvement(value):

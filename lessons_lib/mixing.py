@@ -5,7 +5,9 @@ labels and return mixed images with soft targets of shape ``(N, num_classes)`` w
 rows sum to 1; randomness comes only from the ``generator`` argument. At ``alpha = 0``
 both are the identity (with one-hot targets). :func:`smooth_labels` gives the targets
 that PyTorch's ``label_smoothing`` uses, and :func:`smoothed_optimal_logit` the finite
-logit those targets make optimal (chapter 10).
+logit those targets make optimal (chapter 10). The docstrings keep the papers' names,
+λ for the mixing weight and α for the Beta parameter (``lam``, ``alpha``); the book
+writes them ξ and ν, because λ is a penalty's strength there.
 """
 
 from __future__ import annotations

@@ -152,6 +152,7 @@ def test_clipping_reports_how_often_it_was_active(data):
     )
     expected = np.where(tuned.chosen == 1e-6, 1.0, 0.0)  # 1e6 is never reached
     np.testing.assert_array_equal(tuned.clip_active, expected)
+    np.testing.assert_array_equal(tuned.grid_clip_active, [[1.0] * 3, [0.0] * 3])
 
 
 def reference_run(config: Config, data, epochs: int) -> StackedMLP:

@@ -91,6 +91,14 @@ def test_nan_stops_at_once_and_is_never_the_best():
     assert es.best_epoch == 2
 
 
+def test_infinity_stops_at_once_in_both_modes():
+    stop, es = run([1.0, 0.5, math.inf, 0.1], patience=10)
+    assert (stop, es.best_epoch) == (3, 2)
+    es = EarlyStopping(patience=10, mode="max")
+    assert [es.step(v) for v in [0.5, -math.inf]] == [False, True]
+    assert (es.stopped_epoch, es.best_epoch) == (2, 1)
+
+
 def test_nan_first_value():
     stop, es = run([math.nan, 1.0], patience=5)
     assert stop == 1

@@ -1,4 +1,4 @@
-"""Tests of lessons_lib.proximal: soft-thresholding and the proximal L1 step."""
+"""Tests of lessons_lib.proximal: soft-thresholding, the proximal L1 step, elastic_net_path."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from sklearn.linear_model import ElasticNet, Lasso, Ridge
 from torch import nn
 
-from lessons_lib.proximal import proximal_l1_step, soft_threshold
+from lessons_lib.proximal import elastic_net_path, proximal_l1_step, soft_threshold
 
 floats = st.floats(-10, 10, allow_nan=False, allow_infinity=False)
 
@@ -80,3 +81,57 @@ def test_ista_reaches_the_lasso_solution_of_scikit_learn():
         proximal_l1_step([w], lr=lr, lam=lam)
     np.testing.assert_allclose(w.detach().numpy()[0], want, atol=1e-8)
     assert np.array_equal(w.detach().numpy()[0] == 0, want == 0)  # the same exact zeros
+
+
+# --- elastic_net_path: scikit-learn's objectives, solved by FISTA ---------------------
+
+
+def _regression(seed: int, n: int = 60, p: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p))
+    return X, X[:, :4] @ np.array([1.5, -1.0, 0.5, 2.0]) + rng.standard_normal(n)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("l1_ratio", [1.0, 0.5, 0.0])
+def test_elastic_net_path_matches_sklearn_coefficients_and_zeros(seed, l1_ratio):
+    X, y = _regression(seed)
+    n = len(y)
+    alphas = [0.003, 0.03, 0.3]
+    path = elastic_net_path(X.T @ X / n, X.T @ y / n, alphas, l1_ratio=l1_ratio)
+    assert path.shape == (X.shape[1], len(alphas))
+    for j, alpha in enumerate(alphas):
+        if l1_ratio == 1.0:
+            model = Lasso(alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10**6)
+        elif l1_ratio == 0.0:  # the table's mapping: ElasticNet(l1_ratio=0) = Ridge(n alpha)
+            model = Ridge(alpha=n * alpha, fit_intercept=False)
+        else:
+            model = ElasticNet(
+                alpha=alpha, l1_ratio=l1_ratio, fit_intercept=False, tol=1e-14, max_iter=10**6
+            )
+        coef = model.fit(X, y).coef_
+        assert np.abs(coef - path[:, j]).max() < 1e-9
+        assert np.array_equal(coef == 0, path[:, j] == 0)
+
+
+def test_elastic_net_path_stacks_problems_with_different_n():
+    data = [_regression(0, n=40), _regression(1, n=90)]
+    gram = np.stack([X.T @ X / len(y) for X, y in data])
+    xty = np.stack([X.T @ y / len(y) for X, y in data])
+    both = elastic_net_path(gram, xty, 0.05)
+    assert both.shape == (2, 12)
+    for k, (X, y) in enumerate(data):
+        alone = elastic_net_path(X.T @ X / len(y), X.T @ y / len(y), 0.05)
+        assert np.abs(alone - both[k]).max() < 1e-10
+
+
+def test_elastic_net_path_rejects_bad_arguments_by_name():
+    gram, xty = np.eye(3), np.ones(3)
+    with pytest.raises(ValueError, match="gram"):
+        elastic_net_path(np.eye(3), np.ones(4), 0.1)
+    with pytest.raises(ValueError, match="alphas"):
+        elastic_net_path(gram, xty, [-0.1])
+    with pytest.raises(ValueError, match="l1_ratio"):
+        elastic_net_path(gram, xty, 0.1, l1_ratio=1.5)
+    with pytest.raises(RuntimeError, match="max_steps"):
+        elastic_net_path(gram, xty, 0.1, tol=1e-300, max_steps=1)
