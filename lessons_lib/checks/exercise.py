@@ -31,6 +31,7 @@ import torch
 from .answers import Tolerance, close, tolerance
 from .diagnosis import changed_input, input_names
 from .feedback import Feedback, call_learner
+from .hypotheses import explain
 from .values import Reader, all_finite, conform, copy_value, shape_problem
 from .values import array_reader as array_reader  # re-exported: the chapters' checks
 from .values import number_reader as number_reader
@@ -277,6 +278,12 @@ class Exercise:
                 return Feedback(self.name, False, prefix + hints[0])
             if problem is not None:  # changed an input in place, and no known slip fits
                 return problem
+            try:
+                named = explain(self, answers, cases, index)
+            except Exception:  # noqa: BLE001 - a hypothesis that cannot be tested is not named
+                named = None
+            if named is not None:
+                return Feedback(self.name, False, prefix + named)
             if hints:  # several slips give this very answer: name each candidate
                 listed = " Or: ".join(hints)
                 return Feedback(self.name, False, f"{prefix}two or more slips fit: {listed}")
