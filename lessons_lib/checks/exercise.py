@@ -278,15 +278,12 @@ class Exercise:
                 return Feedback(self.name, False, prefix + hints[0])
             if problem is not None:  # changed an input in place, and no known slip fits
                 return problem
-            try:
-                named = explain(self, answers, cases, index)
-            except Exception:  # noqa: BLE001 - a hypothesis that cannot be tested is not named
-                named = None
-            if named is not None:
-                return Feedback(self.name, False, prefix + named)
             if hints:  # several slips give this very answer: name each candidate
                 listed = " Or: ".join(hints)
                 return Feedback(self.name, False, f"{prefix}two or more slips fit: {listed}")
+            named = explain(self, answers, cases, index)  # generic hypotheses; never raises
+            if named is not None:
+                return Feedback(self.name, False, prefix + named)
             shape = shape_problem(value, want, self.parts)
             if shape is not None:
                 return Feedback(self.name, False, prefix + shape)

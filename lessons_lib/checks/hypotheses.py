@@ -189,7 +189,24 @@ def _variants(case: Any, names: list[str]) -> Iterator[tuple[str, Callable[[Any]
 
 
 def explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: int) -> str | None:
-    """A sentence naming every hypothesis that reproduces the answers on every case."""
+    """A sentence naming every hypothesis that reproduces the answers on every case.
+
+    Args:
+        exercise: the :class:`~.exercise.Exercise` (its reference, reader and cases).
+        answers: the learner's readable answers by case index, as ``(value, tolerance)``.
+        cases: the exercise's cases.
+        failed: the index of the case being reported.
+
+    Returns:
+        The sentence, or ``None`` when no hypothesis holds (it never raises).
+    """
+    try:
+        return _explain(exercise, answers, cases, failed)
+    except Exception:  # noqa: BLE001 - a hypothesis that cannot be tested is not named
+        return None
+
+
+def _explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: int) -> str | None:
     order = sorted(answers)
     wants = {i: exercise.expected(cases[i]) for i in order}
     found: list[str] = []
