@@ -29,7 +29,8 @@ def glue(name: str, value: object) -> None:
         name (str): the key the prose quotes, a Python-identifier-like name such as
             ``"ch03_ratio"``; unique within a page.
         value (object): the value; the prose shows its plain-text form, to which a format
-            spec in the role (``:.2f``, ``:.0%``) applies for numbers.
+            spec in the role (``:.2f``, ``:.0%``) applies for numbers. A NumPy or torch
+            scalar is stored as the Python number it holds.
 
     Raises:
         TypeError: if ``name`` is not a string.
@@ -53,6 +54,8 @@ def glue(name: str, value: object) -> None:
     from IPython.core.formatters import format_display_data
     from IPython.display import display
 
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        value = value.item()  # a NumPy or torch scalar: its repr would not take ``:.2f``
     bundle, metadata = format_display_data(value)
     metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
     display(

@@ -138,6 +138,9 @@ def test_the_reference_in_any_form_passes(name, form):
         return _as_form(reference(*args), form)
 
     fb = check(name)(answer)
+    if name == "check_mc_predict" and form.startswith("grad"):  # "Do not compute gradients"
+        assert not fb.passed and "torch.no_grad()" in fb.message, fb.message
+        return
     assert fb.passed, fb.message
 
 

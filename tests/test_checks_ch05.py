@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch.nn.functional as F
+from torch import nn
 
 from lessons_lib.checks import check_dropout_penalty, check_inverted_dropout
 
@@ -23,18 +25,31 @@ def dropout_numpy(x, p, training, generator):
     return np.where(keep, x.numpy() / (1 - p), 0.0)
 
 
-@pytest.mark.parametrize(
-    "answer",
-    [
-        dropout_bernoulli,
-        dropout_numpy,
-        lambda x, p, training, generator: torch.nn.functional.dropout(x, p, training),
-        lambda x, p, training, generator: torch.nn.Dropout(p).train(training)(x.double()),
-    ],
-)
+def dropout_numpy_seeded_by_generator(x, p, training, generator):
+    if not training:
+        return x.numpy()
+    seed = int(torch.randint(2**31, (), generator=generator))
+    keep = np.random.default_rng(seed).random(x.shape) >= p
+    return np.where(keep, x.numpy() / (1 - p), 0.0)
+
+
+@pytest.mark.parametrize("answer", [dropout_bernoulli, dropout_numpy_seeded_by_generator])
 def test_inverted_dropout_accepts_correct_answers(answer):
     fb = check_inverted_dropout(answer)
     assert fb, fb.message
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (dropout_numpy, "another generator gave the same output"),
+        (lambda x, p, training, generator: F.dropout(x, p, training), "another global seed"),
+        (lambda x, p, training, generator: nn.Dropout(p).train(training)(x), "global seed"),
+    ],
+)
+def test_inverted_dropout_masks_must_come_from_the_generator(answer, says):
+    fb = check_inverted_dropout(answer)
+    assert not fb and "`generator`" in fb.message and says in fb.message, fb.message
 
 
 @pytest.mark.parametrize(

@@ -47,9 +47,28 @@ def test_max_norm_accepts_correct_answers(answer):
 
 
 def mc_with_grad(model, X, n):
-    model.train()
+    model.eval()
+    for m in model.modules():
+        if isinstance(m, nn.Dropout):
+            m.train()
     passes = torch.stack([model(X) for _ in range(n)])  # still requires grad
     return passes.mean(0), passes.std(0)
+
+
+def mc_whole_model_train(model, X, n):
+    model.train()  # batch norm too
+    with torch.no_grad():
+        passes = torch.stack([model(X) for _ in range(n)])
+    return passes.mean(0), passes.std(0)
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [(mc_with_grad, "torch.no_grad()"), (mc_whole_model_train, "batch norm ran in training")],
+)
+def test_mc_gradients_and_batch_norm_in_training_mode_are_named(answer, says):
+    fb = check_mc_predict(answer)
+    assert not fb and says in fb.message, fb.message
 
 
 def mc_numpy(model, X, n):
@@ -61,7 +80,7 @@ def mc_numpy(model, X, n):
     return passes.mean(0), passes.std(0)
 
 
-@pytest.mark.parametrize("answer", [mc_with_grad, mc_numpy])
+@pytest.mark.parametrize("answer", [mc_numpy])
 def test_mc_accepts_correct_answers(answer):
     fb = check_mc_predict(answer)
     assert fb, fb.message
@@ -69,11 +88,14 @@ def test_mc_accepts_correct_answers(answer):
 
 def test_mc_fixed_seed_per_pass_is_not_told_dropout_was_off():
     def reseeded(model, X, n):
-        model.train()
+        for m in model.modules():
+            if isinstance(m, nn.Dropout):
+                m.train()
         outs = []
-        for _ in range(n):
-            torch.manual_seed(42)
-            outs.append(model(X))
+        with torch.no_grad():
+            for _ in range(n):
+                torch.manual_seed(42)
+                outs.append(model(X))
         P = torch.stack(outs)
         return P.mean(0), P.std(0)
 

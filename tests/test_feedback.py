@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -215,7 +217,7 @@ def test_exercise_skips_a_mistake_that_agrees_with_the_reference_on_this_case():
     assert "never shown" not in ex.check(lambda v: 5 * v).message
 
 
-def test_exercise_passes_copies_so_an_in_place_answer_cannot_change_the_reference():
+def test_exercise_passes_copies_and_names_an_input_changed_in_place():
     seen = []
 
     def in_place(v):
@@ -223,8 +225,20 @@ def test_exercise_passes_copies_so_an_in_place_answer_cannot_change_the_referenc
         v *= 2
         return v
 
-    assert _toy().check(in_place)
+    fb = _toy().check(in_place)
+    assert not fb and "changed its input `v` in place" in fb.message, fb.message
     assert np.array_equal(seen[0], [1.0, -2.0, 0.5])
+    assert np.array_equal(_toy().cases()[0].args[0], [1.0, -2.0, 0.5])
+
+
+def test_exercise_lets_an_input_it_allows_change_in_place():
+    ex = dataclasses.replace(_toy(), may_change=("v",))
+
+    def in_place(v):
+        v *= 2
+        return v
+
+    assert ex.check(in_place)
 
 
 def test_exercise_never_raises_even_when_reading_raises():

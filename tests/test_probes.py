@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import functools
 import importlib
+from pathlib import Path
 
 import pytest
 from probes.core import Probe, run
 
 pytestmark = pytest.mark.probes
 
+#: Every ``tests/probes/batch*.py``, in the order of their numbers.
+BATCHES = sorted(
+    (
+        path.stem
+        for path in Path(__file__).parent.joinpath("probes").glob("batch*.py")
+        if path.stem.removeprefix("batch").isdigit()
+    ),
+    key=lambda stem: int(stem.removeprefix("batch")),
+)
 PROBES: list[Probe] = [
-    probe
-    for batch in ("batch0", "batch1", "batch2")
-    if importlib.util.find_spec(f"probes.{batch}") is not None
-    for probe in importlib.import_module(f"probes.{batch}").B.probes
+    probe for batch in BATCHES for probe in importlib.import_module(f"probes.{batch}").B.probes
 ]
 
 

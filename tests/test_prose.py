@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import torch
 from IPython.core.interactiveshell import InteractiveShell
 from IPython.utils.capture import capture_output
 
@@ -51,3 +53,14 @@ def test_glue_rejects_a_name_myst_cannot_quote(name):
 def test_glue_rejects_a_name_that_is_not_a_string():
     with pytest.raises(TypeError, match="name must be a string, got int"):
         glue(3, 1)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "value", [np.float32(0.82), np.float64(0.82), torch.tensor(0.82), np.array(0.82)]
+)
+def test_glue_stores_a_numpy_or_torch_scalar_as_a_python_number(shell, value):
+    with capture_output() as captured:
+        glue("ch00_scalar", value)
+    (output,) = captured.outputs
+    text = output.data[GLUE_PREFIX + "text/plain"]
+    assert f"{float(text):.2f}" == "0.82"

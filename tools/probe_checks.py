@@ -29,7 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from probes.core import Probe, run, summary  # noqa: E402
 
-BATCHES = (0, 1, 2)
+#: The number of every ``tests/probes/batch*.py``.
+BATCHES = sorted(
+    int(path.stem.removeprefix("batch"))
+    for path in (Path(__file__).resolve().parents[1] / "tests" / "probes").glob("batch*.py")
+    if path.stem.removeprefix("batch").isdigit()
+)
 KEYS = ("wrong", "rejected", "specific", "partial", "generic", "misleading", "right", "accepted")
 KEYS += ("crash",)
 

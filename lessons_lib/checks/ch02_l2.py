@@ -111,6 +111,7 @@ L2_MISTAKES: tuple[Mistake, ...] = (
 
 L2_UPDATE = Exercise(
     name="L2 update",
+    inputs=("W", "grad_W", "lr", "lam", "m"),
     reference=_l2_reference,
     cases=_l2_cases,
     read=array_reader("the new weights"),

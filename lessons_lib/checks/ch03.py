@@ -251,6 +251,7 @@ def _soft_fallback(value: np.ndarray, want: np.ndarray, case: Case) -> str:
 
 SOFT_THRESHOLD = Exercise(
     name="soft-thresholding",
+    inputs=("v", "t"),
     reference=soft_threshold,
     cases=_soft_cases,
     read=array_reader("the result"),

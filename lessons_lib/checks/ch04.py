@@ -118,6 +118,7 @@ def _decay_fallback(value: tuple, want: tuple, case: Case) -> str:
 
 DECAY_STEP = Exercise(
     name="weight-decay step",
+    inputs=("w", "b", "grad_w", "grad_b", "lr", "lam", "n"),
     reference=_decay_reference,
     cases=_decay_cases,
     read=tuple_reader(("w_new", "b_new")),

@@ -209,6 +209,7 @@ def _adam_l2_fallback(value: tuple, want: tuple, case: Case) -> str:
 
 ADAM_L2 = Exercise(
     name="Adam + L2 step",
+    inputs=("w", "grad", "m", "v", "t", "lr", "weight_decay"),
     reference=_adam_l2_reference,
     cases=_adam_l2_cases,
     read=tuple_reader(("w", "m", "v")),

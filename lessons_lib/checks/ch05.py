@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -162,8 +163,43 @@ def _dropout_fallback(value: np.ndarray, want: np.ndarray, case: Case) -> str:
     return f"kept entries are scaled by {scale:.3f}; expected 1/(1 − p) = {1 / (1 - p):.3f}."
 
 
+def _follows_generator(exercise: Exercise, fn: Callable[..., Any], cases: list[Case]) -> str | None:
+    """Whether the masks come from ``generator`` (and only from it).
+
+    The same generator under another global seed must give the same output; another
+    generator state under the same global seed must give another one.
+    """
+    case = cases[0]  # training mode, p > 0
+    x, p, training, _ = case.args
+    variants = (
+        case,
+        dataclasses.replace(case, seed=case.seed + 1),
+        dataclasses.replace(case, args=(x, p, training, torch.Generator().manual_seed(99))),
+    )
+    outputs = []
+    for variant in variants:
+        got, problem = exercise._call(fn, variant)
+        value = exercise.read(got, variant)
+        if problem is not None or isinstance(value, str):
+            return None  # the cases passed: nothing to add
+        outputs.append(value)
+    if np.array_equal(outputs[0], outputs[1]) and not np.array_equal(outputs[0], outputs[2]):
+        return None
+    return (
+        "your masks do not come from `generator`: "
+        + (
+            "another global seed changed the output"
+            if not np.array_equal(outputs[0], outputs[1])
+            else "another generator gave the same output (a global seed set inside?)"
+        )
+        + ". Draw the random numbers from it, e.g. torch.rand(x.shape, "
+        "generator=generator), and leave the global generator alone."
+    )
+
+
 INVERTED_DROPOUT = Exercise(
     name="inverted dropout",
+    inputs=("x", "q", "training", "generator"),
     reference=dropout,
     cases=_dropout_cases,
     read=array_reader("the output"),
@@ -172,6 +208,7 @@ INVERTED_DROPOUT = Exercise(
     "in eval mode and for p = 0; checked for p = 0.2, 0.6 and 0.3.",
     fallback=_dropout_fallback,
     agree=_dropout_agree,
+    final=_follows_generator,
 )
 
 
@@ -180,7 +217,8 @@ def check_inverted_dropout(fn: Callable[..., torch.Tensor]) -> Feedback:
 
     In training mode the share of zeroed entries and the factor applied to the others
     are measured on a large input, for several ``p`` (0 included); eval mode is checked
-    separately. Randomness may come from ``generator`` or torch's global generator.
+    separately. The masks must come from ``generator``: the same generator under another
+    global seed must give the same output, another generator another one.
 
     Returns:
         A :class:`~lessons_lib.checks.Feedback`, truthy when the answer is right.

@@ -231,6 +231,7 @@ BATCH_NORM_STEP = Exercise(
     "used in eval mode.",
     fallback=_bn_fallback,
     parts=("y", "new_running_mean", "new_running_var"),
+    may_change=("running_mean", "running_var"),  # in place, as nn.BatchNorm1d does
 )
 
 

@@ -180,6 +180,7 @@ def _stop_agree(a: Any, b: Any, case: Case, tol: Any) -> bool:
 
 SHOULD_STOP = Exercise(
     name="should stop",
+    inputs=("val_losses", "patience", "min_delta"),
     reference=trigger_epoch,
     cases=_stop_cases,
     read=_read_epoch,

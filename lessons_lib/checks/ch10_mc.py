@@ -35,10 +35,20 @@ class _Counted(nn.Sequential):
         return super().forward(x)
 
 
-def _mc_model() -> nn.Module:
+def _mc_model(X: torch.Tensor) -> nn.Module:
+    """A trained-looking network with batch norm whose running statistics are not X's.
+
+    Batch norm left in training mode (the statement asks for eval mode) then normalizes
+    with the batch's statistics and gives other outputs.
+    """
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
-        model = _Counted(nn.Linear(1, 32), nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 1))
+        first, norm = nn.Linear(1, 32), nn.BatchNorm1d(32)
+        model = _Counted(first, norm, nn.ReLU(), nn.Dropout(0.3), nn.Linear(32, 1))
+    with torch.no_grad():
+        z = first(X)
+        norm.running_mean = z.mean(0) + z.std(0)
+        norm.running_var = 4 * z.var(0)
     return model.eval()  # as after training: switching dropout on is the task
 
 
@@ -49,8 +59,8 @@ def _mc_cases() -> list[Case]:
 
 
 def _build_mc_cases() -> list[Case]:
-    model = _mc_model()
     X = torch.linspace(-2, 2, 7).unsqueeze(1)
+    model = _mc_model(X)
     with torch.no_grad():
         eval_out = model(X).double().numpy()
     with torch.random.fork_rng(devices=[]):
@@ -74,6 +84,11 @@ def _read_mc(got: Any, case: Case) -> Any:
     shape = case.extra["eval"].shape
     out = []
     for name, item in zip(("mean", "std"), items, strict=True):
+        if isinstance(item, torch.Tensor) and item.requires_grad:
+            return (
+                f"your {name} still requires grad: the passes built a graph for "
+                "gradients nobody needs. Wrap the passes in torch.no_grad()."
+            )
         value = to_array(item, None, name)
         if isinstance(value, str):
             return value
@@ -100,16 +115,28 @@ def _mc_agree(a: Any, b: Any, case: Case, tol: Tolerance) -> bool:
             return False
         return at_eval_a or bool(np.allclose(ma, mb, atol=1e-5))
     ref_std = case.want[1]
-    noise = 5 * ref_std * np.sqrt(2 / _PASSES) + 1e-4
+    noise = 5 * ref_std * np.sqrt(2 / _PASSES) + 1e-4 + tol.rtol * np.abs(mb)
     return bool(
-        np.all(np.abs(ma - mb) <= noise) and np.all(np.abs(sa - sb) <= 0.25 * ref_std + 1e-4)
+        np.all(np.abs(ma - mb) <= noise)
+        and np.all(np.abs(sa - sb) <= 0.25 * ref_std + 1e-4 + tol.rtol * np.abs(sb))
     )
 
 
 def _passes(
-    model: nn.Module, X: torch.Tensor, n: int, *, reseed: bool = False, on: bool = True
+    model: nn.Module,
+    X: torch.Tensor,
+    n: int,
+    *,
+    reseed: bool = False,
+    on: bool = True,
+    whole: bool = False,
 ) -> torch.Tensor:
-    model.train(on)
+    model.eval()
+    for module in model.modules():
+        if isinstance(module, nn.Dropout):
+            module.train(on)
+    if whole:
+        model.train()
     out = []
     with torch.no_grad():
         for _ in range(n):
@@ -127,6 +154,13 @@ MC_MISTAKES: tuple[Mistake, ...] = (
         ),
         "your standard deviation is 0 and your mean is the eval-mode output: dropout was "
         "off during the passes. Switch the dropout layers to training mode before sampling.",
+    ),
+    Mistake(
+        "batch_norm_in_training_mode",
+        lambda model, X, n: (lambda P: (P.mean(0), P.std(0)))(_passes(model, X, n, whole=True)),
+        "batch norm ran in training mode too (model.train() switches every layer): it "
+        "normalized with this batch's statistics instead of its running ones. Put the "
+        "model in eval mode and switch only the dropout layers to training mode.",
     ),
     Mistake(
         "same_seed_every_pass",
@@ -187,7 +221,8 @@ def check_mc_predict(
 ) -> Feedback:
     """Check ``mc_predict(model, X, num_samples) -> (mean, std)`` (Monte Carlo dropout).
 
-    A small network in eval mode is handed over; the mean and standard deviation returned
+    A small network with batch norm, in eval mode, is handed over (batch norm must stay
+    in eval mode, and no gradient be computed); the mean and standard deviation returned
     (each of the shape of ``model(X)``) are compared, within sampling noise, with many
     reference passes. The check runs under its own seed and restores the global one.
 

@@ -29,6 +29,7 @@ import numpy as np
 import torch
 
 from .answers import Tolerance, close, tolerance
+from .diagnosis import changed_input, input_names
 from .feedback import Feedback, call_learner
 from .values import Reader, all_finite, conform, copy_value, shape_problem
 from .values import array_reader as array_reader  # re-exported: the chapters' checks
@@ -42,6 +43,10 @@ NONE_RETURNED = (
     "value but does not hand it back)"
 )
 Agree = Callable[[Any, Any, "Case", Tolerance], bool]
+
+
+class InPlace(Feedback):
+    """The feedback for an answer that changed one of its inputs in place."""
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,12 @@ class Exercise:
         fallback: ``fallback(value, want, case)``, the message when no mistake matches.
         parts: names of the parts of a tuple-valued answer, for messages.
         agree: ``agree(got, want, case, tol)``; default :func:`.answers.close`.
+        inputs: the inputs' names in the statement (default: the reference's), for the
+            message naming an input changed in place (:func:`.diagnosis.changed_input`).
+        may_change: inputs the learner may update in place (every other one must be
+            left as it was: an answer that changes it is wrong).
+        final: ``final(exercise, fn, cases)``, a last test once every case agrees (e.g.
+            that the randomness follows a given generator): a sentence if it fails.
     """
 
     name: str
@@ -130,6 +141,9 @@ class Exercise:
     fallback: Callable[[Any, Any, Case], str]
     parts: tuple[str, ...] = ()
     agree: Agree = _default_agree
+    inputs: tuple[str, ...] = ()
+    may_change: tuple[str, ...] = ()
+    final: Callable[[Exercise, Callable[..., Any], list[Case]], str | None] | None = None
 
     def expected(self, case: Case) -> Any:
         """The reference's value on ``case``, read like a learner's answer."""
@@ -142,8 +156,18 @@ class Exercise:
             return fn(*case.fresh())
 
     def _call(self, fn: Callable[..., Any], case: Case) -> tuple[Any, Feedback | None]:
+        args = case.fresh()
         with isolated_rng(case.seed):
-            return call_learner(self.name, fn, *case.fresh())
+            got, problem = call_learner(self.name, fn, *args)
+        names = self.input_names()
+        changed = None if problem else changed_input(case.args, args, names, self.may_change)
+        if changed is not None:
+            return got, InPlace(self.name, False, changed)
+        return got, problem
+
+    def input_names(self) -> list[str]:
+        """The names of the inputs, as the exercise's statement gives them."""
+        return input_names(self.reference, self.inputs)
 
     def _answers(self, fn: Callable[..., Any], cases: Sequence[Case], skip: int) -> dict[int, Any]:
         """``fn``'s readable answers by case index (cases that raise or are unreadable omitted)."""
@@ -152,7 +176,7 @@ class Exercise:
             if i == skip:
                 continue
             got, problem = self._call(fn, case)
-            if problem is not None:
+            if problem is not None and not isinstance(problem, InPlace):
                 continue
             value = self.read(got, case)
             if not isinstance(value, str):
@@ -228,11 +252,13 @@ class Exercise:
         cases = list(self.cases())
         for index, case in enumerate(cases):
             got, problem = self._call(fn, case)
-            if problem is not None:
+            if problem is not None and not isinstance(problem, InPlace):
                 return problem
             prefix = f"{case.label}: " if case.label else ""
             value = self.read(got, case)
             if isinstance(value, str):
+                if problem is not None:
+                    return problem
                 if got is None:
                     value = NONE_RETURNED
                 return Feedback(self.name, False, prefix + value)
@@ -240,6 +266,8 @@ class Exercise:
             value = conform(value, want)
             tol = tolerance(got)
             if self.agree(value, want, case, tol):
+                if problem is not None:
+                    return problem
                 continue
             answers = self._answers(fn, cases, skip=index)
             answers[index] = (value, tol)
@@ -247,6 +275,8 @@ class Exercise:
             hints = list(dict.fromkeys(m.hint for m in found))
             if len(hints) == 1:
                 return Feedback(self.name, False, prefix + hints[0])
+            if problem is not None:  # changed an input in place, and no known slip fits
+                return problem
             if hints:  # several slips give this very answer: name each candidate
                 listed = " Or: ".join(hints)
                 return Feedback(self.name, False, f"{prefix}two or more slips fit: {listed}")
@@ -254,4 +284,7 @@ class Exercise:
             if shape is not None:
                 return Feedback(self.name, False, prefix + shape)
             return Feedback(self.name, False, prefix + self.fallback(value, want, case))
+        last = self.final(self, fn, cases) if self.final else None
+        if last is not None:
+            return Feedback(self.name, False, last)
         return Feedback(self.name, True, self.success)

@@ -4,6 +4,10 @@ Written independently of the checks' mistake tables, before the round that grew 
 kept as written (only the runner moved to :mod:`probes.core` and ``tools/probe_checks.py``).
 """
 
+# Re-filed in round 3 (issue 19): dropout masks drawn from a global generator instead of
+# `generator` are wrong, as the statement asks for `generator` (filed as right before);
+# so is Monte Carlo dropout with the whole model (batch norm too) in training mode.
+
 # ruff: noqa: E731, N803, N806 - learners' answers, written as learners write them
 
 from __future__ import annotations
@@ -342,7 +346,7 @@ right(C, "masked_fill")(
         x.masked_fill(torch.rand(x.shape, generator=g) < p, 0.0) / (1 - p) if tr else x.clone()
     )
 )
-right(C, "numpy with global rng")(
+wrong(C, "numpy with global rng", "generator")(
     lambda x, p, tr, g: (x.numpy() * (np.random.rand(*x.shape) >= p) / (1 - p)) if tr else x.numpy()  # noqa: NPY002
 )
 wrong(C, "keep prob p", "dropping")(
@@ -838,7 +842,7 @@ def _mc(model, X, n, *, mode="dropout", reseed=None, stat="std", swap=False):
 
 
 right(C, "only dropout layers on")(lambda m, X, n: _mc(m, X, n))
-right(C, "whole model train()")(lambda m, X, n: _mc(m, X, n, mode="train"))
+wrong(C, "whole model train()", "batch norm")(lambda m, X, n: _mc(m, X, n, mode="train"))
 right(C, "biased std")(lambda m, X, n: _mc(m, X, n, stat="std0"))
 wrong(C, "eval mode", "dropout was off")(lambda m, X, n: _mc(m, X, n, mode="eval"))
 wrong(C, "seed 7 every pass", "same output")(lambda m, X, n: _mc(m, X, n, reseed=7))

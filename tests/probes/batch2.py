@@ -10,6 +10,10 @@ Then the tables were grown on the generic ones (so this batch is no longer held 
 73 of 82 named (89 %); the rest get the rule of the part that is wrong, or a shape.
 """
 
+# Re-filed in round 3 (issue 19), with the statements: an answer that changes its input
+# in place (decay_step here) is wrong, as the exercise now says; it was filed as right
+# here before the check could tell.
+
 # ruff: noqa: E731, N803, N806 - learners' answers, written as learners write them
 
 from __future__ import annotations
@@ -217,7 +221,7 @@ def _decay_inplace(w, b, gw, gb, lr, lam, n):
     return w, b
 
 
-right(C, "in place")(_decay_inplace)
+wrong(C, "in place", "in place")(_decay_inplace)
 right(C, "float32 numpy")(
     lambda w, b, gw, gb, lr, lam, n: (
         ((1 - lr * lam / n) * w - lr * gw).astype(np.float32),
