@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from lessons_lib.checks import check_clip_by_norm, check_l2_update, check_max_norm, check_mixup
 from lessons_lib.checks.diagnosis import changed_input
+from lessons_lib.checks.exercise import Case, Exercise, array_reader, tuple_reader
 
 
 def test_changed_input_names_the_first_input_changed_and_skips_allowed_ones():
@@ -52,3 +54,88 @@ def test_answers_right_in_value_but_changing_an_input_in_place_are_told_so():
     ):
         fb = check(answer)
         assert not fb and "in place" in fb.message and name in fb.message, fb.message
+
+
+# --- hypotheses tested against the reference (lessons_lib.checks.hypotheses) -----------------
+
+
+def _step(W, G, lr, lam, m):
+    return W - lr * (G + lam / m * W)
+
+
+def _step_exercise(**kw):
+    gen = np.random.default_rng(0)
+
+    def cases():
+        return [
+            Case((gen_w, gen_g, lr, lam, m), f"case {i}")
+            for i, (gen_w, gen_g, lr, lam, m) in enumerate(
+                [
+                    (gen.normal(size=(3, 2)), gen.normal(size=(3, 2)), 0.1, 2.0, 8),
+                    (gen.normal(size=(2, 4)), gen.normal(size=(2, 4)), 0.3, 0.5, 5),
+                ]
+            )
+        ]
+
+    fixed = cases()
+    return Exercise(
+        name="step",
+        reference=_step,
+        cases=lambda: fixed,
+        read=array_reader("W"),
+        mistakes=(),
+        success="ok",
+        fallback=lambda value, want, case: "FALLBACK",
+        inputs=("W", "grad_W", "lr", "lam", "m"),
+        **kw,
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "says"),
+    [
+        (lambda W, G, lr, lam, m: 2 * _step(W, G, lr, lam, m), "twice the expected"),
+        (lambda W, G, lr, lam, m: -_step(W, G, lr, lam, m), "wrong sign"),
+        (lambda W, G, lr, lam, m: m * _step(W, G, lr, lam, m), "multiplied by `m`"),
+        (lambda W, G, lr, lam, m: _step(W, G, lr, lam, m).T, "transpose"),
+        (lambda W, G, lr, lam, m: W - lr * G, "a term in `W` is missing"),
+        (lambda W, G, lr, lam, m: _step(W, G, lr, 2 * lam, m), "`lam` were doubled"),
+        (lambda W, G, lr, lam, m: _step(G, W, lr, lam, m), "`W` and `grad_W` were swapped"),
+    ],
+)
+def test_a_hypothesis_that_reproduces_every_case_is_named(answer, says):
+    fb = _step_exercise().check(answer)
+    assert not fb and says in fb.message, fb.message
+
+
+def test_nothing_is_named_when_no_hypothesis_holds_on_every_case():
+    def once_wrong(W, G, lr, lam, m):
+        out = _step(W, G, lr, lam, m)
+        return 2 * out if W.shape == (3, 2) else out + 0.1  # a factor on one case only
+
+    fb = _step_exercise().check(once_wrong)
+    assert not fb and fb.message.endswith("FALLBACK"), fb.message
+
+
+def _pair_exercise():
+    x = np.array([1.0, -2.0, 3.0])
+    return Exercise(
+        name="pair",
+        reference=lambda v: (v.sum(), (v**2).sum()),
+        cases=lambda: [Case((x,), ""), Case((x[:2] * 3,), "")],
+        read=tuple_reader(("total", "energy"), numbers=True),
+        mistakes=(),
+        success="ok",
+        fallback=lambda value, want, case: "FALLBACK",
+        parts=("total", "energy"),
+    )
+
+
+def test_tuple_parts_in_another_order_and_a_wrong_part_unexplained():
+    ex = _pair_exercise()
+    swapped = ex.check(lambda v: ((v**2).sum(), v.sum()))
+    assert not swapped and "wrong order" in swapped.message and "(total, energy)" in swapped.message
+    halved = ex.check(lambda v: (v.sum(), (v**2).sum() / 2))
+    assert "energy: every value is half the expected one" in halved.message, halved.message
+    both = ex.check(lambda v: (v.sum() + 1, (v**2).sum() / 2))  # total: no hypothesis fits
+    assert both.message == "FALLBACK", both.message

@@ -203,7 +203,9 @@ def test_exercise_accepts_the_reference_and_names_each_mistake():
     assert ex.check(lambda v: 2 * v)
     assert ex.check(lambda v: v + 2).message == "for v: you added 2 instead of doubling."
     assert ex.check(lambda v: v**2).message == "for v: you squared v."
-    assert ex.check(lambda v: 3 * v).message == "for v: not doubled."
+    # no known slip: the generic hypotheses state what relates the answer to the reference
+    assert "1.5 times the expected one" in ex.check(lambda v: 3 * v).message
+    assert ex.check(lambda v: 2 * v + np.array([0, 0, 1])).message == "for v: not doubled."
 
 
 def test_exercise_reports_a_shape_that_matches_no_mistake():

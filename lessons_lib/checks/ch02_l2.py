@@ -44,7 +44,7 @@ L2_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "lam_not_divided",
         lambda W, g, lr, lam, m: W - lr * (g + lam * W),
-        "divide λ by m: the penalty is λ/(2m)·||W||².",
+        "the 1/m is missing: divide λ by m (the penalty is λ/(2m)·||W||², its gradient λ/m·W).",
     ),
     Mistake(
         "lam_times_m",

@@ -55,7 +55,8 @@ GD_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "uphill",
         lambda X, y, lr, k: _gd(X, y, lr, k, scale=-1.0),
-        "you stepped uphill: subtract lr times the gradient.",
+        "you stepped uphill (gradient ascent: the step has the wrong sign): subtract lr "
+        "times the gradient.",
     ),
     Mistake(
         "start_at_ones",

@@ -235,6 +235,14 @@ def _smooth_fallback(value: Any, want: Any, case: Case) -> str:
     """Say what differs: the row sums only when they are off, else where the mass sits."""
     y, k, smoothing = case.args
     sums = value.sum(axis=1)
+    others = np.ones_like(value, dtype=bool)
+    others[np.arange(len(value)), np.asarray(y)] = False
+    if value.shape == want.shape and np.allclose(value[others], 0):
+        return (
+            f"every other class gets 0: smoothing spreads smoothing/k = {smoothing / k:.4g} "
+            "over all k classes, the other classes too, and the true class gets "
+            f"1 − smoothing + smoothing/k = {1 - smoothing + smoothing / k:.4g}."
+        )
     if not np.allclose(sums, 1.0, atol=1e-4):
         return (
             f"each row should sum to 1; yours sum to {np.round(sums, 4).tolist()}. The true class "

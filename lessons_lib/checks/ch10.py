@@ -11,6 +11,8 @@ import torch
 from ..gradient_clipping import clip_by_total_norm
 from .answers import Tolerance, close, to_array, to_items
 from .ch10_mc import check_mc_predict as check_mc_predict  # the chapter's third check
+from .ch10_norms import clip_fallback as _clip_fallback
+from .ch10_norms import total_norm as _total
 from .exercise import Case, Exercise, Mistake, array_reader
 from .feedback import Feedback
 
@@ -56,10 +58,6 @@ def _read_grads(got: Any, case: Case) -> Any:
             return value
         out.append(value)
     return tuple(out)
-
-
-def _total(grads: Sequence[torch.Tensor]) -> float:
-    return float(torch.stack([g.double().pow(2).sum() for g in grads]).sum().sqrt())
 
 
 def _scaled(factor: Callable[[Sequence[torch.Tensor], float], float]) -> Callable[..., list]:
@@ -133,11 +131,7 @@ CLIP_BY_NORM = Exercise(
     read=_read_grads,
     mistakes=CLIP_MISTAKES,
     success="your clipping matches torch.nn.utils.clip_grad_norm_, above and below max_norm.",
-    fallback=lambda value, want, case: (
-        f"the gradients' joint norm is {_total(case.args[0]):.3g}: "
-        f"after clipping it should be min(norm, max_norm={case.args[1]}), every entry scaled by "
-        "the same factor."
-    ),
+    fallback=lambda value, want, case: _clip_fallback(value, case),
     agree=_clip_agree,
 )
 

@@ -78,8 +78,9 @@ def _read_mc(got: Any, case: Case) -> Any:
     X, n = case.args[1], case.args[2]
     if rows < n * len(X):
         return (
-            f"num_samples={n} dropout passes over X were asked for; your function ran the "
-            f"model over {rows / len(X):g} passes' worth of inputs."
+            f"num_samples={n} dropout forward passes over X were asked for; your function "
+            f"ran the model over {rows / len(X):g} passes' worth of inputs: run one forward "
+            "pass per sample, each with its own mask."
         )
     shape = case.extra["eval"].shape
     out = []

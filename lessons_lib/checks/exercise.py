@@ -31,6 +31,7 @@ import torch
 from .answers import Tolerance, close, tolerance
 from .diagnosis import changed_input, input_names
 from .feedback import Feedback, call_learner
+from .hypotheses import explain
 from .values import Reader, all_finite, conform, copy_value, shape_problem
 from .values import array_reader as array_reader  # re-exported: the chapters' checks
 from .values import number_reader as number_reader
@@ -280,6 +281,9 @@ class Exercise:
             if hints:  # several slips give this very answer: name each candidate
                 listed = " Or: ".join(hints)
                 return Feedback(self.name, False, f"{prefix}two or more slips fit: {listed}")
+            named = explain(self, answers, cases, index)  # generic hypotheses; never raises
+            if named is not None:
+                return Feedback(self.name, False, prefix + named)
             shape = shape_problem(value, want, self.parts)
             if shape is not None:
                 return Feedback(self.name, False, prefix + shape)
