@@ -207,7 +207,8 @@ INVERTED_DROPOUT = Exercise(
     read=array_reader("the output"),
     mistakes=DROPOUT_MISTAKES,
     success="zeros with probability p, survivors scaled to keep the expectation, identity "
-    "in eval mode and for p = 0; checked for p = 0.2, 0.6 and 0.3.",
+    "in eval mode and for p = 0; checked in training mode for p = 0.2, 0.6 and 0, "
+    "and in eval mode.",
     fallback=_dropout_fallback,
     agree=_dropout_agree,
     final=_follows_generator,
