@@ -139,3 +139,24 @@ def test_tuple_parts_in_another_order_and_a_wrong_part_unexplained():
     assert "energy: every value is half the expected one" in halved.message, halved.message
     both = ex.check(lambda v: (v.sum() + 1, (v**2).sum() / 2))  # total: no hypothesis fits
     assert both.message == "FALLBACK", both.message
+
+
+def test_a_dict_answer_is_compared_key_by_key():
+    x = np.array([[1.0, 2.0], [3.0, -1.0], [0.5, 0.5]])
+    ex = Exercise(
+        name="grads",
+        reference=lambda X: {"W": X.T @ X / len(X), "b": X.mean(0)},
+        cases=lambda: [Case((x,), ""), Case((x[:2],), "")],
+        read=lambda got, case: {k: np.asarray(v, dtype=float) for k, v in got.items()},
+        mistakes=(),
+        success="ok",
+        fallback=lambda value, want, case: "FALLBACK",
+    )
+    fb = ex.check(lambda X: {"W": X.T @ X / len(X), "b": X.sum(0)})
+    assert not fb and fb.message.startswith("compared with the expected answer, b:"), fb.message
+    assert "multiplied by N, the number of rows of `X`" in fb.message, fb.message
+
+
+def test_one_input_scaled_by_another_is_named():
+    fb = _step_exercise().check(lambda W, G, lr, lam, m: _step(W, G, lr, lam * m * m, m))
+    assert not fb and "lam were multiplied by m where it is divided by it" in fb.message

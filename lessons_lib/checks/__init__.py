@@ -7,9 +7,12 @@ so that the message names the mistake made; an exception raised by the learner's
 is reported, never re-raised; an exercise not yet attempted says so.
 
 The shared core: :mod:`.feedback` (the :class:`Feedback` and the guarded call),
-:mod:`.answers` (reading any returned value, tolerances by dtype) and :mod:`.exercise`
-(cases, reference and mistake table). Chapter modules: :mod:`.ch01` … :mod:`.ch10`.
-:data:`EXERCISES` maps each check's name to its :class:`~.exercise.Exercise`.
+:mod:`.answers` (reading any returned value, tolerances by dtype), :mod:`.exercise`
+(cases, reference and mistake table), :mod:`.diagnosis` (an input changed in place) and
+:mod:`.hypotheses` (generic hypotheses about a wrong answer: a factor, the sign, a
+transpose, a term, an input perturbed, tested on every case). Chapter modules:
+:mod:`.ch01` … :mod:`.ch10`. :data:`EXERCISES` maps each check's name to its
+:class:`~.exercise.Exercise`.
 """
 
 from . import (

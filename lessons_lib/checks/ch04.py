@@ -103,7 +103,7 @@ DECAY_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "decay_on_gradient",
         _w_only(lambda w, gw, lr, lam, n: w - lr * gw * (1 - lr * lam / n)),
-        "the decay factor multiplies the gradient step; it multiplies the weights: "
+        "you applied the decay factor to the gradient step; it multiplies the weights: "
         "(1 − ηλ/n)·w − η·grad_w.",
     ),
 )

@@ -14,7 +14,10 @@ An :class:`Exercise` describes one exercise as data:
 :meth:`Exercise.check` calls the learner's code only through
 :func:`~.feedback.call_learner`, on fresh copies of the inputs, with the global random
 state forked (so a check neither depends on nor changes the learner's seeds), and
-never raises. The mistake table doubles as the test suite: each entry, passed to the
+never raises; an input the learner's code changed in place is named
+(:func:`.diagnosis.changed_input`). When no known mistake fits, the generic hypotheses
+of :mod:`.hypotheses` are tried before the check's fallback. The mistake table doubles
+as the test suite: each entry, passed to the
 check as if a learner had written it, must be rejected with its own hint.
 """
 

@@ -21,15 +21,14 @@ mistakes no table foresaw; each sentence states a fact about the answer.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import torch
 
 from .answers import Tolerance, close
+from .perturbations import variants as _variants
 from .values import conform
 
 
@@ -65,6 +64,7 @@ def _factor_sentences(
     """Factors that turn the expected arrays into the answers on every case."""
     found = []
     v0, w0, tol0, case0 = pairs[0]
+    constant = False
     if v0.shape == w0.shape and np.any(w0 != 0):
         c = float(np.vdot(v0.ravel(), w0.ravel()) / np.vdot(w0.ravel(), w0.ravel()))
         if abs(c - 1) > 1e-3 and all(close(v, c * w, tol) for v, w, tol, _ in pairs):
@@ -75,6 +75,7 @@ def _factor_sentences(
             found.append(
                 f"every value is {_fmt(c)} the expected one (off by a constant factor of {c:.4g})"
             )
+            constant = True
     scalars = {
         name: [float(_plain_args(case)[i]) for *_, case in pairs]
         for i, name in enumerate(names)
@@ -91,9 +92,10 @@ def _factor_sentences(
         counts[f"N, the number of rows of `{names[i]}`"] = rows
         if any(len(shape) > 1 and shape[-1] != shape[0] for shape in shapes):
             counts[f"the number of columns of `{names[i]}`"] = [float(sh[-1]) for sh in shapes]
-        counts[f"(N − 1)/N, with N the number of rows of `{names[i]}`"] = [
-            (n - 1) / n for n in rows
-        ]
+        if min(rows) > 3:  # for N ≤ 3, (N − 1)/N is 1/2 or 2/3: a constant factor says it
+            counts[f"(N − 1)/N, with N the number of rows of `{names[i]}`"] = [
+                (n - 1) / n for n in rows
+            ]
     for label, qs in {**scalars, **counts}.items():
         if any(q in (0.0, 1.0) for q in qs):
             continue
@@ -103,10 +105,14 @@ def _factor_sentences(
             ):
                 why = ""
                 if label in counts and not label.startswith("("):
-                    why = " (a sum where a mean belongs?)"
+                    why = " (did you forget to divide by it? a sum where a mean belongs)"
                     if power == -1:
-                        why = " (a mean where a sum belongs?)"
+                        why = " (you divide by it once too often: a mean where a sum belongs?)"
                 short = label if label in counts else f"`{label}`"
+                if constant and np.allclose(qs, qs[0]):  # the constant factor, named again
+                    verb = "multiplying" if power == 1 else "dividing"
+                    found[0] = found[0][:-1] + f", the same as {verb} by {short})"
+                    continue
                 found.append(f"every value is the expected one {how} {short}{why}")
     return found
 
@@ -152,42 +158,6 @@ def _part_sentences(pairs: list[tuple[Any, Any, Tolerance, Any]], names: list[st
     return found
 
 
-def _variants(case: Any, names: list[str]) -> Iterator[tuple[str, Callable[[Any], Any]]]:
-    """Perturbations of one input, as functions applied to every case alike."""
-    for i, a in enumerate(case.args):
-        name = names[i] if i < len(names) else f"input {i + 1}"
-
-        def at(i: int, f: Callable[[Any], Any]) -> Callable[[Any], Any]:
-            def make(c: Any) -> Any:
-                args = list(c.args)
-                args[i] = f(args[i])
-                return dataclasses.replace(c, args=tuple(args), want=None)
-
-            return make
-
-        if isinstance(a, bool):
-            yield f"as if `{name}` were {not a} (the other mode)", at(i, lambda x: not x)
-        elif isinstance(a, int) and a > 0:
-            yield f"as if `{name}` were one more (an off-by-one)", at(i, lambda x: x + 1)
-            yield f"as if `{name}` were one less (an off-by-one)", at(i, lambda x: x - 1)
-        elif isinstance(a, float) and a != 0:
-            yield f"as if `{name}` were doubled (2·{name})", at(i, lambda x: 2 * x)
-            yield f"as if `{name}` were halved ({name}/2)", at(i, lambda x: x / 2)
-            yield f"as if `{name}` had the other sign (−{name})", at(i, lambda x: -x)
-            if 0 < a < 1:
-                yield f"as if `{name}` were 1 − {name}", at(i, lambda x: 1 - x)
-    for (i, a), (j, b) in itertools.combinations(enumerate(case.args), 2):
-        same = isinstance(a, np.ndarray | torch.Tensor) and type(a) is type(b)
-        if same and a.shape == b.shape and i < len(names) and j < len(names):
-
-            def swap(c: Any, i: int = i, j: int = j) -> Any:
-                args = list(c.args)
-                args[i], args[j] = args[j], args[i]
-                return dataclasses.replace(c, args=tuple(args), want=None)
-
-            yield f"as if `{names[i]}` and `{names[j]}` were swapped", swap
-
-
 def explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: int) -> str | None:
     """A sentence naming every hypothesis that reproduces the answers on every case.
 
@@ -207,14 +177,22 @@ def explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: in
 
 
 def _explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: int) -> str | None:
-    order = sorted(answers)
+    order, raw = sorted(answers), answers
     wants = {i: exercise.expected(cases[i]) for i in order}
     found: list[str] = []
     value0, want0 = answers[failed][0], wants[failed]
     names = exercise.input_names()
-    if isinstance(value0, tuple) and isinstance(want0, tuple) and 1 < len(want0) <= 3:
-        parts = list(exercise.parts) or [f"value {k + 1}" for k in range(len(want0))]
-        for perm in itertools.permutations(range(len(want0))):
+    parts = list(exercise.parts)
+    if isinstance(want0, dict) and all(
+        isinstance(v, dict) and v.keys() == want0.keys() for v, _ in answers.values()
+    ):  # a dict of named arrays: compare it part by part, like a tuple
+        parts = list(want0)
+        answers = {i: (tuple(v[k] for k in parts), t) for i, (v, t) in answers.items()}
+        wants = {i: tuple(wants[i][k] for k in parts) for i in order}
+        value0, want0 = answers[failed][0], wants[failed]
+    if isinstance(value0, tuple) and isinstance(want0, tuple) and len(value0) == len(want0):
+        parts = parts or [f"value {k + 1}" for k in range(len(want0))]
+        for perm in itertools.permutations(range(len(want0))) if len(want0) <= 3 else ():
             if perm != tuple(range(len(want0))) and all(
                 close(tuple(answers[i][0][k] for k in perm), wants[i], answers[i][1]) for i in order
             ):
@@ -226,8 +204,9 @@ def _explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: i
             if all(close(v, w, t) for v, w, t, _ in pairs):
                 continue
             sentences = _part_sentences(pairs, names)
-            if not sentences:
-                return None  # a wrong part that no hypothesis explains: name nothing
+            if not sentences:  # a wrong part that no hypothesis explains: no part is named
+                by_text = {}
+                break
             for sentence in sentences:
                 by_text.setdefault(sentence, []).append(part)
         found += [f"{' and '.join(ps)}: {text}" for text, ps in by_text.items()]
@@ -235,7 +214,7 @@ def _explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: i
         pairs = [(answers[i][0], wants[i], answers[i][1], cases[i]) for i in order]
         found += _part_sentences(pairs, names)
     if all(cases[i].want is None for i in order):
-        found += _perturbed(exercise, answers, cases, failed, names)
+        found += _perturbed(exercise, raw, cases, failed, names)
     if not found:
         return None
     if len(found) == 1:

@@ -17,6 +17,17 @@ batch norm over dim 0: ``momentum`` and ``eps``; group norm unbiased: ``layer``,
 batch: ``consecutive``; should_stop ignoring min_delta: ``best``; early-stopped GD from
 w = 1: ``ridge``; mixup with swapped weights: ``targets`` and ``perm``). No ``expect``
 list and no answer was changed.
+
+After (this batch is no longer held out): the 7 accepted wrong answers are rejected at
+the root (the core compares every input after the call and names one changed in place;
+dropout's masks must follow ``generator``; the MC dropout case has batch norm whose
+running statistics differ from the batch's, and outputs requiring grad are named). Of
+the 12 generic messages, 4 are now named by the core's generic hypotheses, untuned
+(a factor equal to the number of points, a term in ``W`` or ``sign(w)`` of the wrong
+sign, a tuple in the wrong order), 6 by fallbacks and hints saying what they found in
+a teacher's words (1/m, gradient ascent, the L1 norm, zeros on the other classes, keep
+and drop mixed up, forward passes); 2 stay generic (standardized columns, averaging over
+the other axis first). 145 of 145 rejected, 143 named, 0 misleading, 57 of 57 right.
 """
 
 # ruff: noqa: E731, N803, N806, B905
