@@ -58,9 +58,9 @@ def batch_norm(
 
     .. math::
         \\hat x = \\frac{x - \\mu_B}{\\sqrt{\\sigma^2_B + \\epsilon}},\\quad
-        \\mu_{run} \\leftarrow (1 - \\alpha)\\mu_{run} + \\alpha\\,\\mu_B,\\quad
-        \\sigma^2_{run} \\leftarrow (1 - \\alpha)\\sigma^2_{run}
-        + \\alpha\\,\\tfrac{m}{m-1}\\sigma^2_B
+        \\mu_{run} \\leftarrow (1 - \\kappa)\\mu_{run} + \\kappa\\,\\mu_B,\\quad
+        \\sigma^2_{run} \\leftarrow (1 - \\kappa)\\sigma^2_{run}
+        + \\kappa\\,\\tfrac{m}{m-1}\\sigma^2_B
 
     In eval mode the running estimates normalize instead, and nothing is updated.
 
@@ -70,7 +70,7 @@ def batch_norm(
             in training mode; ``None`` to use batch statistics in both modes.
         weight, bias: ``γ`` and ``β`` of shape ``(C,)``, or ``None`` (no affine map).
         training: use batch statistics and update the running ones. Default: ``True``.
-        momentum: weight ``α`` of the new batch statistic, in ``[0, 1]``. Default: 0.1.
+        momentum: weight ``κ`` of the new batch statistic, in ``[0, 1]``. Default: 0.1.
         eps: added to the variance for numerical stability, ``> 0``. Default: 1e-5.
 
     Raises:
@@ -132,7 +132,7 @@ class BatchNorm1d(nn.Module):
     It has the same parameters (``weight`` = γ, ``bias`` = β) and buffers
     (``running_mean``, ``running_var``, ``num_batches_tracked``), so state dicts load in
     both directions. ``momentum=None`` gives the cumulative average of all batch
-    statistics seen so far (``α = 1 / num_batches_tracked``), as in PyTorch.
+    statistics seen so far (``κ = 1 / num_batches_tracked``), as in PyTorch.
 
     Args:
         num_features: number of channels ``C``.

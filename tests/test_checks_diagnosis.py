@@ -155,3 +155,8 @@ def test_a_dict_answer_is_compared_key_by_key():
     fb = ex.check(lambda X: {"W": X.T @ X / len(X), "b": X.sum(0)})
     assert not fb and fb.message.startswith("compared with the expected answer, b:"), fb.message
     assert "multiplied by N, the number of rows of `X`" in fb.message, fb.message
+
+
+def test_one_input_scaled_by_another_is_named():
+    fb = _step_exercise().check(lambda W, G, lr, lam, m: _step(W, G, lr, lam * m * m, m))
+    assert not fb and "lam were multiplied by m where it is divided by it" in fb.message

@@ -241,7 +241,7 @@ def check_batch_norm_step(fn: Callable[..., tuple]) -> Feedback:
     ``x`` has shape (N, C, L), as ``nn.BatchNorm1d`` accepts with a length axis; the
     running statistics have shape (C,). The triple ``(y, new_running_mean,
     new_running_var)`` is compared with PyTorch's conventions (no affine parameters) in
-    training and in eval mode, for three shapes (N = 1 with L > 1 among them), two
+    training and in eval mode, for three shapes (N = 1 with L > 1 among them), three
     momenta and two values of ``eps``; every part must have the right shape.
 
     Returns:

@@ -21,15 +21,14 @@ mistakes no table foresaw; each sentence states a fact about the answer.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
-from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 import torch
 
 from .answers import Tolerance, close
+from .perturbations import variants as _variants
 from .values import conform
 
 
@@ -106,9 +105,9 @@ def _factor_sentences(
             ):
                 why = ""
                 if label in counts and not label.startswith("("):
-                    why = " (a sum where a mean belongs?)"
+                    why = " (did you forget to divide by it? a sum where a mean belongs)"
                     if power == -1:
-                        why = " (a mean where a sum belongs?)"
+                        why = " (you divide by it once too often: a mean where a sum belongs?)"
                 short = label if label in counts else f"`{label}`"
                 if constant and np.allclose(qs, qs[0]):  # the constant factor, named again
                     verb = "multiplying" if power == 1 else "dividing"
@@ -157,42 +156,6 @@ def _part_sentences(pairs: list[tuple[Any, Any, Tolerance, Any]], names: list[st
                     "or factor)"
                 )
     return found
-
-
-def _variants(case: Any, names: list[str]) -> Iterator[tuple[str, Callable[[Any], Any]]]:
-    """Perturbations of one input, as functions applied to every case alike."""
-    for i, a in enumerate(case.args):
-        name = names[i] if i < len(names) else f"input {i + 1}"
-
-        def at(i: int, f: Callable[[Any], Any]) -> Callable[[Any], Any]:
-            def make(c: Any) -> Any:
-                args = list(c.args)
-                args[i] = f(args[i])
-                return dataclasses.replace(c, args=tuple(args), want=None)
-
-            return make
-
-        if isinstance(a, bool):
-            yield f"as if `{name}` were {not a} (the other mode)", at(i, lambda x: not x)
-        elif isinstance(a, int) and a > 0:
-            yield f"as if `{name}` were one more (an off-by-one)", at(i, lambda x: x + 1)
-            yield f"as if `{name}` were one less (an off-by-one)", at(i, lambda x: x - 1)
-        elif isinstance(a, float) and a != 0:
-            yield f"as if `{name}` were doubled (2·{name})", at(i, lambda x: 2 * x)
-            yield f"as if `{name}` were halved ({name}/2)", at(i, lambda x: x / 2)
-            yield f"as if `{name}` had the other sign (−{name})", at(i, lambda x: -x)
-            if 0 < a < 1:
-                yield f"as if `{name}` were 1 − {name}", at(i, lambda x: 1 - x)
-    for (i, a), (j, b) in itertools.combinations(enumerate(case.args), 2):
-        same = isinstance(a, np.ndarray | torch.Tensor) and type(a) is type(b)
-        if same and a.shape == b.shape and i < len(names) and j < len(names):
-
-            def swap(c: Any, i: int = i, j: int = j) -> Any:
-                args = list(c.args)
-                args[i], args[j] = args[j], args[i]
-                return dataclasses.replace(c, args=tuple(args), want=None)
-
-            yield f"as if `{names[i]}` and `{names[j]}` were swapped", swap
 
 
 def explain(exercise: Any, answers: dict[int, Any], cases: list[Any], failed: int) -> str | None:
