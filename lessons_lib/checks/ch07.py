@@ -121,7 +121,8 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "consecutive_increases",
         lambda v, k, d: _stop(v, k, d, versus="previous"),
-        "you compared each loss with the previous epoch's; compare it with the best loss so far.",
+        "you compared each loss with the previous epoch's; compare it with the reference loss "
+        "(the loss of the last improvement).",
     ),
     Mistake(
         "running_minimum",
