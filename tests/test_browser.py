@@ -219,6 +219,16 @@ def test_page(doc, browser, server):
         body.wait_for(state="visible", timeout=5_000)
     page.wait_for_timeout(200)  # let course.js mark blocks that now scroll (after 50 ms)
 
+    # Code and printed output fit their boxes at this width (lines of at most 88
+    # characters): a result cut off at the right edge is a result the reader does not see.
+    if (ROOT / f"{doc}.ipynb").exists():
+        wide = page.evaluate(
+            "() => [...document.querySelectorAll('div.cell pre')]"
+            ".filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1)"
+            ".map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"
+        )
+        assert wide == [], f"{len(wide)} code/output boxes scroll sideways, e.g. {wide[:2]}"
+
     # Launch links of chapter pages point at this page's notebook.
     if (ROOT / f"{doc}.ipynb").exists():
         repo = config()["repository"]["url"].rstrip("/").removeprefix("https://github.com/")

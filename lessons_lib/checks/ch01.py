@@ -111,7 +111,7 @@ POLYNOMIAL = Exercise(
 
 
 def check_polynomial_features(fn: Callable[[np.ndarray, int], np.ndarray]) -> Feedback:
-    """Check a learner's ``polynomial_features(x, degree)``.
+    """Check a learner's ``design_matrix(x, degree)``.
 
     The answer is called on a vector of points with several degrees (0 included) and
     compared with the expected design matrix: shape ``(n, degree + 1)`` and every column.
@@ -269,7 +269,8 @@ BIAS_VARIANCE = Exercise(
 
 
 def check_bias_variance(fn: Callable[[np.ndarray, np.ndarray], tuple[float, float]]) -> Feedback:
-    """Check a learner's ``bias_variance(predictions, truth) -> (bias2, variance)``.
+    """Check a learner's ``estimate_bias_variance(predictions, truth)``, which returns
+    ``(bias2, variance)``.
 
     ``predictions`` has one row per training set and one column per point. The pair is
     compared with the expected numbers on two problems whose biases change sign across

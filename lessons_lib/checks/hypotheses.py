@@ -28,7 +28,7 @@ import numpy as np
 import torch
 
 from .answers import Tolerance, close
-from .perturbations import variants as _variants
+from .perturbations import perturbed_cases as _variants
 from .values import conform
 
 

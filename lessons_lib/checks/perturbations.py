@@ -22,7 +22,7 @@ def _scalar(a: Any) -> bool:
     return isinstance(a, int | float) and not isinstance(a, bool)
 
 
-def variants(case: Any, names: list[str]) -> Iterator[tuple[str, Callable[[Any], Any]]]:
+def perturbed_cases(case: Any, names: list[str]) -> Iterator[tuple[str, Callable[[Any], Any]]]:
     """Perturbations of one input, as functions applied to every case alike."""
     for i, a in enumerate(case.args):
         name = names[i] if i < len(names) else f"input {i + 1}"
