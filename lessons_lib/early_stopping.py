@@ -36,11 +36,12 @@ class EarlyStopping(Callback):
 
     A tie is not an improvement, and a smaller gain does not move the reference, so with
     ``min_delta > 0`` the reference can sit above the lowest value seen. Each epoch
-    without improvement increases a counter ``wait``; an improvement resets it to 0. Training stops at the end of the epoch at
-    which ``wait`` reaches ``max(patience, 1)``, i.e. ``patience`` epochs after the best
-    one (the first non-improving epoch when ``patience`` is 0 or 1, as in Keras). A value
-    that is not finite (NaN or infinity) stops training at once: nothing after a diverged
-    step can be trusted.
+    without improvement increases a counter ``wait``; an improvement resets it to 0.
+    Training stops at the end of the epoch at which ``wait`` reaches
+    ``max(patience, 1)``, i.e. ``patience`` epochs after the last improvement (the first
+    non-improving epoch when ``patience`` is 0 or 1, as in Keras). A value that is not
+    finite (NaN or infinity) stops training at once: nothing after a diverged step can
+    be trusted.
 
     With ``restore_best_weights=True`` a copy of the model's ``state_dict`` is kept at
     every improvement and loaded back when training ends (early stop or not), so the
