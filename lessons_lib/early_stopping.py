@@ -27,19 +27,21 @@ class EarlyStopping(Callback):
     """Stop training when a monitored metric has not improved for ``patience`` epochs.
 
     After every epoch the callback reads the newest value of ``monitor`` from the
-    history. The value is an *improvement* if it beats the best value so far by more
-    than ``min_delta``:
+    history. The value is an *improvement* if it beats the reference ``best``, the value
+    of the last improvement, by more than ``min_delta``:
 
     .. math::
         v_t < v_{\\text{best}} - \\delta \\ (\\text{mode min}), \\qquad
         v_t > v_{\\text{best}} + \\delta \\ (\\text{mode max}).
 
-    A tie is not an improvement. Each epoch without improvement increases a counter
-    ``wait``; an improvement resets it to 0. Training stops at the end of the epoch at
-    which ``wait`` reaches ``max(patience, 1)``, i.e. ``patience`` epochs after the best
-    one (the first non-improving epoch when ``patience`` is 0 or 1, as in Keras). A value
-    that is not finite (NaN or infinity) stops training at once: nothing after a diverged
-    step can be trusted.
+    A tie is not an improvement, and a smaller gain does not move the reference, so with
+    ``min_delta > 0`` the reference can sit above the lowest value seen. Each epoch
+    without improvement increases a counter ``wait``; an improvement resets it to 0.
+    Training stops at the end of the epoch at which ``wait`` reaches
+    ``max(patience, 1)``, i.e. ``patience`` epochs after the last improvement (the first
+    non-improving epoch when ``patience`` is 0 or 1, as in Keras). A value that is not
+    finite (NaN or infinity) stops training at once: nothing after a diverged step can
+    be trusted.
 
     With ``restore_best_weights=True`` a copy of the model's ``state_dict`` is kept at
     every improvement and loaded back when training ends (early stop or not), so the
@@ -51,11 +53,14 @@ class EarlyStopping(Callback):
         patience: epochs without improvement to tolerate, ``>= 0``. Default: 5.
         min_delta: smallest change that counts as an improvement, ``>= 0``. Default: 0.
         mode: ``"min"`` (losses) or ``"max"`` (accuracies). Default: ``"min"``.
-        restore_best_weights: load the best epoch's weights at the end. Default: ``True``.
+        restore_best_weights: load the weights of the last improvement at the end.
+            Default: ``True``.
 
     Attributes:
-        best: best value seen so far (``inf``/``-inf`` before the first epoch).
-        best_epoch: 1-based epoch of ``best`` (0 before the first improvement).
+        best: the value of the last improvement, the reference for the next one (the
+            best value seen when ``min_delta`` is 0; ``inf``/``-inf`` before the first
+            epoch).
+        best_epoch: 1-based epoch of the last improvement (0 before the first one).
         wait: epochs since the last improvement.
         stopped_epoch: epoch at which this callback stopped training, else ``None``.
 
@@ -102,7 +107,7 @@ class EarlyStopping(Callback):
         self.best_state = None
 
     def is_improvement(self, value: float) -> bool:
-        """Whether ``value`` beats the best so far by more than ``min_delta``."""
+        """Whether ``value`` beats the reference ``best`` by more than ``min_delta``."""
         if math.isnan(value):
             return False
         if self.mode == "min":

@@ -1,6 +1,6 @@
 """Many small networks trained at once: one per seed, stacked along a leading axis.
 
-Used in chapter 10 (the capstone). Comparing regularizers honestly needs several seeds
+Used in chapters 3, 5 and 10. Comparing regularizers honestly needs several seeds
 per configuration; training them one after another costs one Python loop per network.
 A :class:`StackedMLP` holds ``k`` independent binary classifiers whose weights carry a
 leading axis of size ``k``. Every operation acts on each network separately (batched

@@ -223,7 +223,7 @@ def test_page(doc, browser, server):
     # characters): a result cut off at the right edge is a result the reader does not see.
     if (ROOT / f"{doc}.ipynb").exists():
         wide = page.evaluate(
-            "() => [...document.querySelectorAll('div.cell pre')]"
+            "() => [...document.querySelectorAll('div.cell pre, div.highlight pre')]"
             ".filter(p => p.offsetParent !== null && p.scrollWidth > p.clientWidth + 1)"
             ".map(p => p.textContent.split('\\n').reduce((a, b) => a.length > b.length ? a : b))"
         )

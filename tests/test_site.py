@@ -181,3 +181,14 @@ def test_solutions_show_no_nbgrader_markers_and_check_outputs_are_introduced(cha
     checks = html.count('class="cell tag_exercise-check')
     assert checks >= 1, f"{chapter}: no check cell on the page"
     assert html.count('<p class="check-note">') == checks
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_glued_number_shows_on_the_page(chapter):
+    """Each ``{glue:text}`` role in the prose renders as a non-empty value on the page."""
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    roles = len(re.findall(r"\{glue(?::text)?\}`[^`]+`", source))
+    html, _ = page(f"book/{chapter}")
+    shown = re.findall(r'<span class="pasted-text">(.*?)</span>', html, re.S)
+    assert all(s.strip() for s in shown), f"{chapter}: an empty glued value"
+    assert len(shown) >= roles, f"{chapter}: {roles} glue roles but {len(shown)} values shown"

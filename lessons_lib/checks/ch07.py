@@ -195,7 +195,7 @@ SHOULD_STOP = Exercise(
 
 
 def check_should_stop(fn: Callable[[list[float], int, float], int | None]) -> Feedback:
-    """Check a learner's ``should_stop(val_losses, patience, min_delta)``.
+    """Check a learner's ``stop_epoch(val_losses, patience, min_delta)``.
 
     The returned epoch (1-based, or ``None``) is compared with the course's early-stopping
     rule on crafted loss curves: ties, zig-zags, late improvements, several ``min_delta``

@@ -226,7 +226,8 @@ LABEL_SMOOTHING = Exercise(
     read=array_reader("the targets"),
     mistakes=SMOOTH_MISTAKES,
     success="matches PyTorch's convention: cross-entropy with these targets equals "
-    "nn.CrossEntropyLoss(label_smoothing=smoothing), for K = 3, 5 and smoothing = 0, 0.1, 0.3.",
+    "nn.CrossEntropyLoss(label_smoothing=smoothing), for (K, smoothing) = (3, 0.1), "
+    "(5, 0.3) and (3, 0).",
     fallback=lambda value, want, case: _smooth_fallback(value, want, case),
 )
 
