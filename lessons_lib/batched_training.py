@@ -1,14 +1,16 @@
 """Several copies of one small network trained side by side, one History each.
 
-Used in chapter 9, whose curves repeat the same small experiment over seeds, penalty
-strengths and training-set sizes. :func:`train_batched` takes ``k`` networks built by
-:func:`lessons_lib.models.mlp` with the same layer sizes (each with its own initial
-weights), gives each its own training and validation data, and trains all of them in
-one loop: their weights are stacked along a leading axis, so every layer is one batched
-matrix product (``torch.baddbmm``) instead of ``k``. The networks do not interact: the
-summed loss gives each network the gradient of its own loss, and Adam updates every
-weight on its own, so each network follows the run that :func:`lessons_lib.training.train`
-would give it (the same numbers up to floating-point rounding, tested against ``train``).
+Used in chapter 1 (the two-moons networks and the random-label digits runs, five and
+three seeds at once) and in chapter 9, whose curves repeat the same small experiment
+over seeds, penalty strengths and training-set sizes. :func:`train_batched` takes ``k``
+networks built by :func:`lessons_lib.models.mlp` with the same layer sizes (each with
+its own initial weights), gives each its own training and validation data, and trains
+all of them in one loop: their weights are stacked along a leading axis, so every layer
+is one batched matrix product (``torch.baddbmm``) instead of ``k``. The networks do not
+interact: the summed loss gives each network the gradient of its own loss, and Adam
+updates every weight on its own, so each network follows the run that
+:func:`lessons_lib.training.train` would give it (the same numbers up to floating-point
+rounding, tested against ``train``).
 
 Unlike :class:`lessons_lib.stacked.StackedMLP` (chapter 10's binary stacks), it trains
 networks the learner already has, binary or multiclass, on data sets of different sizes,

@@ -88,7 +88,7 @@ def ridge_fit_batch(
     ``λ`` in ``lams``: ``w[l, s] = (Φ_sᵀΦ_s + λ_l D)⁻¹ Φ_sᵀ y_s``. The Gram matrices
     ``Φ_sᵀΦ_s`` and ``Φ_sᵀy_s`` are formed once, then NumPy solves the whole batch of
     small ``p × p`` systems in one call. Chapter 1 uses it for the bias-variance curve
-    (200 training sets × 21 penalties).
+    (200 training sets × 22 penalties: the figure's 21 and ``1e-8``).
 
     Args:
         Phi: design matrices of shape ``(S, n, p)``, one per training set.
