@@ -188,8 +188,8 @@ SHOULD_STOP = Exercise(
     read=_read_epoch,
     mistakes=STOP_MISTAKES,
     success="stops patience epochs after the last improvement, treats ties and changes "
-    "below the absolute min_delta as no improvement, resets on a late improvement, and returns None "
-    "when the rule never fires.",
+    "below the absolute min_delta as no improvement, resets on a late improvement, and "
+    "returns None when the rule never fires.",
     fallback=lambda value, want, case: _stop_fallback(value, want),
     agree=_stop_agree,
 )
