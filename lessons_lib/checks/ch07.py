@@ -98,25 +98,26 @@ STOP_MISTAKES: tuple[Mistake, ...] = (
     Mistake(
         "ties_improve",
         lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x <= b - m),
-        "a loss that only equals the best by the margin is not an improvement: it must beat "
-        "the best by *more* than min_delta (<, not <=).",
+        "a loss that only equals the reference (the loss of the last improvement) minus "
+        "min_delta is not an improvement: it must beat it by *more* (<, not <=).",
     ),
     Mistake(
         "min_delta_ignored",
         lambda v, k, d: _stop(v, k, 0.0),
-        "min_delta is ignored: an improvement must beat the best loss by more than min_delta.",
+        "min_delta is ignored: an improvement must beat the reference loss (the loss of the "
+        "last improvement) by more than min_delta.",
     ),
     Mistake(
         "min_delta_sign",
         lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b + m),
-        "min_delta has the wrong sign: an improvement is a loss below best − min_delta, "
-        "not below best + min_delta.",
+        "min_delta has the wrong sign: an improvement is a loss below reference − "
+        "min_delta, not below reference + min_delta.",
     ),
     Mistake(
         "relative_min_delta",
         lambda v, k, d: _stop(v, k, d, improves=lambda x, b, m: x < b * (1 - m)),
-        "min_delta is an absolute margin (loss < best − min_delta), not a fraction of the "
-        "best loss.",
+        "min_delta is an absolute margin (loss < reference − min_delta), not a fraction of "
+        "the reference loss.",
     ),
     Mistake(
         "consecutive_increases",
@@ -186,9 +187,9 @@ SHOULD_STOP = Exercise(
     cases=_stop_cases,
     read=_read_epoch,
     mistakes=STOP_MISTAKES,
-    success="stops patience epochs after the best, treats ties and changes below the "
-    "absolute min_delta as no improvement, resets on a late improvement, and returns None "
-    "when the rule never fires.",
+    success="stops patience epochs after the last improvement, treats ties and changes "
+    "below the absolute min_delta as no improvement, resets on a late improvement, and "
+    "returns None when the rule never fires.",
     fallback=lambda value, want, case: _stop_fallback(value, want),
     agree=_stop_agree,
 )
