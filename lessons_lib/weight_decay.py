@@ -1,6 +1,6 @@
 """The data of chapter 4's weight-decay experiments, many seeds stacked at once.
 
-Chapter 4 reproduces the high-dimensional regression of :cite:t:`zhang2023dive` (200
+Chapter 4 reproduces the high-dimensional regression of :cite:t:`zhang2021dive` (200
 inputs, 20 training points: a linear model can interpolate the training set) over
 several seeds, and sweeps learning rate × weight decay for Adam with an L2 penalty and
 for AdamW. :func:`high_dim_regression` draws the data sets, stacked along a seed axis;

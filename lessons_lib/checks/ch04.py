@@ -123,7 +123,7 @@ DECAY_STEP = Exercise(
     cases=_decay_cases,
     read=tuple_reader(("w_new", "b_new")),
     mistakes=DECAY_MISTAKES,
-    success="weights decayed by 1 − ηλ/n before the data step, biases not decayed.",
+    success="weights decayed by 1 − ηλ/n first, biases not decayed.",
     fallback=_decay_fallback,
     parts=("w_new", "b_new"),
 )

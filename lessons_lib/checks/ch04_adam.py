@@ -214,7 +214,7 @@ ADAM_L2 = Exercise(
     cases=_adam_l2_cases,
     read=tuple_reader(("w", "m", "v")),
     mistakes=ADAM_L2_MISTAKES,
-    success="three steps match torch.optim.Adam(weight_decay=...), moving averages included.",
+    success="three steps of w, m, v match Adam(weight_decay=...).",
     fallback=_adam_l2_fallback,
     parts=("w", "m", "v"),
 )
