@@ -320,6 +320,11 @@ def test_regularizer_map_links_every_chapter_box(browser, server):
     visit = Visit(browser, f"{server}/book/01_why_regularize.html")
     page = visit.page
     wait_for_rendering(page)
+    # sphinxcontrib-mermaid draws the diagram twice (a second run for its full-screen
+    # view); under load the test could read the svg before its links were drawn (seen in CI).
+    page.wait_for_function(
+        "() => document.querySelectorAll('pre.mermaid svg a').length > 0", timeout=20_000
+    )
     hrefs = page.evaluate(
         "() => [...document.querySelectorAll('pre.mermaid svg a')].map("
         "a => a.getAttribute('href') || a.getAttribute('xlink:href'))"
