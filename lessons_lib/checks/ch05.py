@@ -90,7 +90,9 @@ DROPOUT_MISTAKES: tuple[Mistake, ...] = (
         "keep_probability_p",
         _masked(lambda p: p, lambda p: 1 / p if p > 0 else 0.0),
         "p is the probability of *dropping* an entry (PyTorch's convention), not of keeping "
-        "it: you zeroed about a share 1 − p of the entries.",
+        "it: you zeroed about a share 1 − p of the entries. In the keep convention: you "
+        "zeroed a share q, but q is the probability of *keeping* an entry; keep it where the "
+        "draw is below q and divide by q.",
     ),
     Mistake(
         "comparison_reversed",
