@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nbformat
 import pytest
 import robustness
@@ -48,3 +50,10 @@ def test_fresh_seeds_differ_from_run_to_run_and_avoid_the_build_seeds():
     assert min(first + second) >= 1000 and max(first + second) <= MAX_BASE_SEED
     with pytest.raises(ValueError, match="n must be at least 1, got 0"):
         robustness.fresh_seeds(0)
+
+
+def test_selected_matches_chapter_numbers_exactly_and_names_by_prefix():
+    one, ten = Path("book/01_why_regularize.md"), Path("book/10_more_regularizers.md")
+    assert robustness.selected(one, ["1"]) and not robustness.selected(ten, ["1"])
+    assert robustness.selected(ten, ["10"]) and robustness.selected(one, ["01"])
+    assert robustness.selected(one, ["01_why"]) and not robustness.selected(one, ["6"])

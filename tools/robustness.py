@@ -128,6 +128,23 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
+def selected(path: Path, wanted: list[str]) -> bool:
+    """Whether ``path`` is one of the chapters named in ``wanted``.
+
+    Args:
+        path: A chapter's source file, such as ``book/01_why_regularize.md``.
+        wanted: Chapter numbers (``1`` or ``01``) or the start of a chapter's name.
+
+    Returns:
+        True if a number equals the chapter's number or a name starts its stem.
+    """
+    number = path.stem.split("_", 1)[0]
+    return any(
+        (w.isdigit() and int(w) == int(number)) or (not w.isdigit() and path.stem.startswith(w))
+        for w in wanted
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns 1 if any run failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -140,11 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--out", type=Path, default=ROOT / "_build")
     args = parser.parse_args(argv)
-    paths = [
-        p
-        for p in chapters()
-        if not args.chapters or any(p.stem.startswith(c) for c in args.chapters)
-    ]
+    paths = [p for p in chapters() if not args.chapters or selected(p, args.chapters)]
     if not paths:
         parser.error(f"no chapter matches --chapters {args.chapters}")
     base_seeds = args.seeds or fresh_seeds(args.fresh)
