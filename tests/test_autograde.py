@@ -20,8 +20,10 @@ MARKS = Path()  # set by the fixture: where the fake grader leaves its marks
 def _fake_grade(student: str) -> tuple[bool, str]:
     """Fails ``late`` once (a locked gradebook) and ``broken`` always; records the pid."""
     os.close(tempfile.mkstemp(prefix=f"{student}.{os.getpid()}.", dir=MARKS)[0])
-    if student == "broken" or (student == "late" and not (MARKS / "late.retry").exists()):
-        (MARKS / "late.retry").touch()
+    if student == "broken":
+        return False, f"{student}: database is locked"
+    if student == "late" and not (MARKS / "late.retry").exists():
+        (MARKS / "late.retry").touch()  # only late's own first try marks it
         return False, f"{student}: database is locked"
     return True, ""
 
