@@ -71,7 +71,8 @@ def batch_norm(
         weight, bias: ``γ`` and ``β`` of shape ``(C,)``, or ``None`` (no affine map).
         training: use batch statistics and update the running ones. Default: ``True``.
         momentum: weight ``κ`` of the new batch statistic, in ``[0, 1]``. Default: 0.1.
-        eps: added to the variance for numerical stability, ``> 0``. Default: 1e-5.
+        eps: added to the variance for numerical stability, ``>= 0`` (the module
+            ``BatchNorm1d`` requires ``> 0``). Default: 1e-5.
 
     Raises:
         ValueError: for a wrong rank, mismatched channel counts, or a single value per
